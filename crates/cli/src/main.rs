@@ -1,1 +1,48 @@
-fn main() {}
+//! `hlsseek`: the command-line front of the toolkit. Thin: each subcommand parses its arguments
+//! and calls into the library crates; printing and exit codes live here only.
+
+mod commands;
+mod output;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "hlsseek", version, about = "QoR-aware High-Level Synthesis toolkit")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Estimate latency, II and resources of a kernel with the embedded analytical model.
+    Estimate(commands::estimate::EstimateArgs),
+    /// Show the knobs of a design space (pragma placeholders) or render one of its points.
+    Space(commands::space::SpaceArgs),
+    /// Measure the estimator against a published dataset (ForgeHLS, HLSyn).
+    #[command(subcommand)]
+    Accuracy(commands::accuracy::AccuracyCommand),
+    /// Compile and C-simulate a candidate against a task's testbench in a sandbox.
+    Verify(commands::verify::VerifyArgs),
+    /// Fetch and cache what optional features need (HLS headers for C simulation).
+    Setup(commands::setup::SetupArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Estimate(a) => commands::estimate::run(a),
+        Command::Space(a) => commands::space::run(a),
+        Command::Accuracy(a) => commands::accuracy::run(a),
+        Command::Verify(a) => commands::verify::run(a),
+        Command::Setup(a) => commands::setup::run(a),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! One module per subcommand: its clap arguments and its `run`, returning the exit code.
+
+pub mod accuracy;
+pub mod estimate;
+pub mod setup;
+pub mod space;
+pub mod verify;

@@ -1,0 +1,1 @@
+//! Shared output helpers for the CLI: JSON printing and tables.

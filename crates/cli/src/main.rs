@@ -25,6 +25,11 @@ enum Command {
     Accuracy(commands::accuracy::AccuracyCommand),
     /// Compile and C-simulate a candidate against a task's testbench in a sandbox.
     Verify(commands::verify::VerifyArgs),
+    /// Synthesize a design through a backend (estimate, recorded, vitis); results are stored.
+    Synth(commands::synth::SynthArgs),
+    /// Inspect or export the QoR result store.
+    #[command(subcommand)]
+    Store(commands::store::StoreCommand),
     /// Fetch and cache what optional features need (HLS headers for C simulation).
     Setup(commands::setup::SetupArgs),
 }
@@ -37,6 +42,8 @@ fn main() -> ExitCode {
         Command::Accuracy(a) => commands::accuracy::run(a),
         Command::Verify(a) => commands::verify::run(a),
         Command::Setup(a) => commands::setup::run(a),
+        Command::Synth(a) => commands::synth::run(a),
+        Command::Store(a) => commands::store::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -4,4 +4,6 @@ pub mod accuracy;
 pub mod estimate;
 pub mod setup;
 pub mod space;
+pub mod store;
+pub mod synth;
 pub mod verify;

@@ -2,6 +2,7 @@
 //! and calls into the library crates; printing and exit codes live here only.
 
 mod commands;
+mod input;
 mod output;
 
 use clap::{Parser, Subcommand};

@@ -1,8 +1,105 @@
-//! `hlsseek estimate` (being written).
+//! `hlsseek estimate`: parse a kernel and print the analytical estimate.
+
+use crate::input::load_sources;
+use crate::output::{or_undef, print_json, range, table};
+use anyhow::Result;
+use hlsseek_estimate::{estimate, Profile};
+use hlsseek_front::parse_kernel;
+use hlsseek_qor::{LoopReport, Qor};
+use serde::Serialize;
+use std::path::PathBuf;
 
 #[derive(clap::Args)]
-pub struct EstimateArgs {}
+pub struct EstimateArgs {
+    /// Source files of the kernel (.c/.cpp and the headers it includes).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Top function to synthesize.
+    #[arg(long)]
+    pub top: String,
+    /// Device profile (see `--part help` for the list).
+    #[arg(long, default_value = "xcu280")]
+    pub part: String,
+    /// Clock period in ns (the profile's default when absent).
+    #[arg(long)]
+    pub clock: Option<f64>,
+    /// Print one JSON object instead of tables.
+    #[arg(long)]
+    pub json: bool,
+}
 
-pub fn run(_args: EstimateArgs) -> anyhow::Result<u8> {
-    anyhow::bail!("`estimate` is not implemented yet")
+#[derive(Serialize)]
+struct EstimateReport<'a> {
+    top: &'a str,
+    part: &'a str,
+    clock_ns: f64,
+    #[serde(flatten)]
+    qor: Qor,
+    loops: &'a [LoopReport],
+    notes: &'a [String],
+    warnings: Vec<String>,
+}
+
+pub fn run(args: EstimateArgs) -> Result<u8> {
+    let profile = Profile::builtin(&args.part)?;
+    let (files, opts) = load_sources(&args.files)?;
+    let kernel = parse_kernel(&files, &args.top, &opts)?;
+    let est = estimate(&kernel, &profile, args.clock)?;
+    let warnings: Vec<String> = kernel
+        .diagnostics
+        .iter()
+        .map(|d| format!("{}: {:?}: {}", kernel.display_loc(d.loc), d.severity, d.message))
+        .collect();
+    let report = EstimateReport {
+        top: &args.top,
+        part: &profile.part,
+        clock_ns: args.clock.unwrap_or(profile.default_clock_ns),
+        qor: est.qor,
+        loops: &est.loops,
+        notes: &est.notes,
+        warnings,
+    };
+    if args.json {
+        print_json(&report)?;
+    } else {
+        print_tables(&report);
+    }
+    Ok(0)
+}
+
+fn print_tables(r: &EstimateReport) {
+    for w in &r.warnings {
+        eprintln!("warning: {w}");
+    }
+    println!("{} on {} at {} ns (analytical estimate)", r.top, r.part, r.clock_ns);
+    let q = &r.qor;
+    let mut t = table(["latency (cycles)", "II", "LUT", "FF", "DSP", "BRAM18K"]);
+    t.add_row([
+        range(&q.latency),
+        or_undef(q.ii),
+        q.resources.lut.to_string(),
+        q.resources.ff.to_string(),
+        q.resources.dsp.to_string(),
+        q.resources.bram.to_string(),
+    ]);
+    println!("{t}");
+    if !r.loops.is_empty() {
+        let mut t = table(["loop", "trip count", "II", "depth", "latency", "pipelined", "unroll"]);
+        for l in r.loops {
+            let indent = "  ".repeat(l.path.len().saturating_sub(1));
+            t.add_row([
+                format!("{indent}{}", l.name),
+                range(&l.trip_count),
+                or_undef(l.ii),
+                or_undef(l.iteration_latency),
+                range(&l.latency),
+                if l.pipelined { "yes" } else { "no" }.to_string(),
+                l.unroll.to_string(),
+            ]);
+        }
+        println!("{t}");
+    }
+    for n in r.notes {
+        println!("note: {n}");
+    }
 }

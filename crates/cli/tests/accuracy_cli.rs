@@ -1,0 +1,75 @@
+//! End-to-end tests of `hlsseek accuracy` on pieces of the published datasets, cut at run time.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+fn shared_data() -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
+    if p.is_dir() {
+        Some(p)
+    } else {
+        eprintln!("skipped: dataset folder {} not found", p.display());
+        None
+    }
+}
+
+fn run_json(args: &[&str]) -> serde_json::Value {
+    let out = Command::cargo_bin("hlsseek").unwrap().args(args).assert().success().get_output().stdout.clone();
+    serde_json::from_slice(&out).expect("one JSON object")
+}
+
+fn check_common(v: &serde_json::Value, total: u64) {
+    assert_eq!(v["total"].as_u64(), Some(total), "{v}");
+    assert!(v["handled"].as_u64().unwrap() <= total);
+    assert!(v["failures"].is_object());
+    assert!(v["estimate_seconds_median"].as_f64().is_some());
+    for m in ["latency", "lut", "ff", "dsp", "bram"] {
+        assert!(v[m].get("mdape").is_some() && v[m].get("spearman").is_some(), "{m} in {v}");
+    }
+}
+
+#[test]
+fn forgehls_cut_reports_every_metric() {
+    let Some(data) = shared_data() else { return };
+    let text = std::fs::read_to_string(data.join("forgehls/kernels.json")).unwrap();
+    let all: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+    let cut: Vec<_> = all.into_iter().step_by(25).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kernels.json");
+    std::fs::write(&path, serde_json::to_string(&cut).unwrap()).unwrap();
+    let v = run_json(&["accuracy", "forgehls", path.to_str().unwrap(), "--json"]);
+    check_common(&v, cut.len() as u64);
+}
+
+#[test]
+fn hlsyn_cut_reports_per_kernel_ranking() {
+    let Some(data) = shared_data() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("designs/v20")).unwrap();
+    std::fs::create_dir_all(dir.path().join("sources")).unwrap();
+    let mut total = 0;
+    for kernel in ["gemm-p", "atax"] {
+        let text = std::fs::read_to_string(data.join(format!("hlsyn/designs/v20/{kernel}.json"))).unwrap();
+        let all: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&text).unwrap();
+        let cut: serde_json::Map<_, _> = all.into_iter().step_by(20).take(60).collect();
+        total += cut.len();
+        std::fs::write(dir.path().join(format!("designs/v20/{kernel}.json")), serde_json::to_string(&cut).unwrap()).unwrap();
+        let src = format!("{kernel}_kernel.c");
+        std::fs::copy(data.join("hlsyn/sources").join(&src), dir.path().join("sources").join(&src)).unwrap();
+    }
+    let v = run_json(&["accuracy", "hlsyn", dir.path().to_str().unwrap(), "--version", "v20", "--json"]);
+    check_common(&v, total as u64);
+    assert!(v["latency"].get("median_kernel_spearman").is_some());
+    assert!(v["latency"].get("pair_order_accuracy").is_some());
+    assert_eq!(v["per_kernel"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn a_missing_dataset_is_a_clear_error() {
+    Command::cargo_bin("hlsseek")
+        .unwrap()
+        .args(["accuracy", "hlsyn", "/no/such/dir"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("/no/such/dir"));
+}

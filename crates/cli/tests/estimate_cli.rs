@@ -1,0 +1,155 @@
+//! End-to-end tests of `hlsseek estimate` and `hlsseek space` on the bundled examples and on
+//! bad input: clear errors with a location, a non-zero exit code, never a panic.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::path::{Path, PathBuf};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn hlsseek() -> Command {
+    let mut cmd = Command::cargo_bin("hlsseek").unwrap();
+    cmd.current_dir(repo());
+    cmd
+}
+
+fn json_of(cmd: &mut Command) -> serde_json::Value {
+    let out = cmd.assert().success().get_output().stdout.clone();
+    serde_json::from_slice(&out).expect("stdout is one JSON object")
+}
+
+#[test]
+fn estimate_json_has_the_documented_fields() {
+    let v = json_of(hlsseek().args(["estimate", "examples/gemm/gemm.cpp", "--top", "gemm", "--json"]));
+    for field in ["latency", "ii", "lut", "ff", "dsp", "bram", "loops"] {
+        assert!(v.get(field).is_some(), "missing `{field}` in {v}");
+    }
+    let lat = v["latency"]["max"].as_u64().expect("gemm has a defined latency");
+    // 64×64 outputs, each at least 64/4 pipelined iterations: well above 64*64*16 cycles.
+    assert!(lat >= 64 * 64 * 16, "latency {lat} too small for a 64³ GEMM unrolled by 4");
+    let loops = v["loops"].as_array().unwrap();
+    assert!(loops.iter().any(|l| l["name"] == "dot"), "the labelled `dot` loop is reported: {loops:?}");
+}
+
+#[test]
+fn estimate_table_is_readable() {
+    hlsseek()
+        .args(["estimate", "examples/atax-polybench/atax.c", "--top", "kernel_atax", "--part", "xcu280"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("latency").and(predicate::str::contains("BRAM18K")));
+}
+
+#[test]
+fn dataflow_example_estimates() {
+    let v = json_of(hlsseek().args(["estimate", "examples/dataflow/stages.cpp", "--top", "stages", "--json"]));
+    let lat = v["latency"]["max"].as_u64().unwrap();
+    let ii = v["ii"].as_u64().unwrap();
+    // Three 512-iteration II=1 stages overlap: the interval is about one stage, not three.
+    assert!(ii < 2 * 512 && ii >= 512, "dataflow interval {ii}");
+    assert!(lat >= 512 && lat < 3 * 512 + 100, "dataflow latency {lat}");
+}
+
+fn assert_clean_failure(cmd: &mut Command, needle: &str) {
+    cmd.assert()
+        .failure()
+        .stderr(predicate::str::contains(needle).and(predicate::str::contains("panicked").not()));
+}
+
+#[test]
+fn broken_cpp_names_the_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("broken.cpp");
+    std::fs::write(&f, "void k(int a[4]) {\n  for (int i = 0; i < 4; i++ {\n    a[i] = i;\n}\n").unwrap();
+    assert_clean_failure(hlsseek().arg("estimate").arg(&f).args(["--top", "k"]), "broken.cpp:");
+}
+
+#[test]
+fn missing_top_is_reported() {
+    assert_clean_failure(
+        hlsseek().args(["estimate", "examples/gemm/gemm.cpp", "--top", "nope"]),
+        "nope",
+    );
+}
+
+#[test]
+fn unknown_part_lists_the_known_ones() {
+    assert_clean_failure(
+        hlsseek().args(["estimate", "examples/gemm/gemm.cpp", "--top", "gemm", "--part", "xc9000"]),
+        "xcu280",
+    );
+}
+
+#[test]
+fn missing_file_is_reported() {
+    assert_clean_failure(hlsseek().args(["estimate", "no/such/file.cpp", "--top", "k"]), "no/such/file.cpp");
+}
+
+#[test]
+fn binary_file_is_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("blob.cpp");
+    std::fs::write(&f, [0x7fu8, b'E', b'L', b'F', 0, 0, 0xff, 0xfe, 0, 1, 2, 3]).unwrap();
+    assert_clean_failure(hlsseek().arg("estimate").arg(&f).args(["--top", "k"]), "blob.cpp");
+}
+
+#[test]
+fn huge_source_is_rejected_with_its_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("huge.cpp");
+    let mut text = String::from("void k(int a[4]) { a[0] = 1; }\n");
+    while text.len() < 10 * 1024 * 1024 {
+        text.push_str("// padding padding padding padding padding padding padding padding padding\n");
+    }
+    std::fs::write(&f, text).unwrap();
+    assert_clean_failure(hlsseek().arg("estimate").arg(&f).args(["--top", "k"]), "huge.cpp");
+}
+
+#[test]
+fn space_lists_knobs_and_renders_a_point_that_estimates() {
+    let v = json_of(hlsseek().args(["space", "examples/fir-space/fir.c", "--top", "fir", "--json"]));
+    let names: Vec<&str> = v.as_array().unwrap().iter().map(|k| k["name"].as_str().unwrap()).collect();
+    assert_eq!(names.len(), 4, "{names:?}");
+    for n in ["__PIPE__L0", "__TILE__L0", "__PARA__L0", "__PARA__L1"] {
+        assert!(names.contains(&n), "{n} missing from {names:?}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    hlsseek()
+        .args(["space", "examples/fir-space/fir.c", "--top", "fir", "--render"])
+        .arg("__PIPE__L0=,__TILE__L0=1,__PARA__L0=1,__PARA__L1=64")
+        .arg("--out")
+        .arg(dir.path())
+        .assert()
+        .success();
+    let rendered = std::fs::read_to_string(dir.path().join("fir.c")).unwrap();
+    assert!(!rendered.contains("auto{"), "placeholders left in:\n{rendered}");
+    assert!(!rendered.contains("__PIPE__L0"), "an empty PIPELINE value drops the pragma");
+    assert!(rendered.contains("FACTOR=64"));
+    let fast = json_of(hlsseek().arg("estimate").arg(dir.path().join("fir.c")).args(["--top", "fir", "--part", "vu9p", "--json"]));
+
+    let slow_dir = tempfile::tempdir().unwrap();
+    hlsseek()
+        .args(["space", "examples/fir-space/fir.c", "--top", "fir", "--render"])
+        .arg("__PIPE__L0=off,__TILE__L0=1,__PARA__L0=1,__PARA__L1=1")
+        .arg("--out")
+        .arg(slow_dir.path())
+        .assert()
+        .success();
+    let slow = json_of(hlsseek().arg("estimate").arg(slow_dir.path().join("fir.c")).args(["--top", "fir", "--part", "vu9p", "--json"]));
+    assert!(
+        fast["latency"]["max"].as_u64() < slow["latency"]["max"].as_u64(),
+        "unrolling the taps must beat no pipelining: {} vs {}",
+        fast["latency"],
+        slow["latency"]
+    );
+}
+
+#[test]
+fn a_point_missing_a_knob_is_an_error() {
+    assert_clean_failure(
+        hlsseek().args(["space", "examples/fir-space/fir.c", "--top", "fir", "--render", "__PARA__L0=2"]),
+        "__",
+    );
+}

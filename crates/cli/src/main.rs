@@ -31,6 +31,9 @@ enum Command {
     /// Inspect or export the QoR result store.
     #[command(subcommand)]
     Store(commands::store::StoreCommand),
+    /// The comparative proxy reward model: train, evaluate, compare two designs.
+    #[command(subcommand)]
+    Proxy(commands::proxy::ProxyCommand),
     /// Fetch and cache what optional features need (HLS headers for C simulation).
     Setup(commands::setup::SetupArgs),
 }
@@ -45,6 +48,7 @@ fn main() -> ExitCode {
         Command::Setup(a) => commands::setup::run(a),
         Command::Synth(a) => commands::synth::run(a),
         Command::Store(a) => commands::store::run(a),
+        Command::Proxy(a) => commands::proxy::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

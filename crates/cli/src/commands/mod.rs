@@ -2,6 +2,7 @@
 
 pub mod accuracy;
 pub mod estimate;
+pub mod proxy;
 pub mod setup;
 pub mod space;
 pub mod store;

@@ -11,3 +11,11 @@ pub mod extract;
 pub mod headers;
 pub mod lint;
 pub mod task;
+pub mod pipeline;
+pub mod prepare;
+pub mod report;
+pub mod state;
+
+pub use pipeline::{Candidate, HeaderSource, VerifyConfig, Verifier};
+pub use report::{Outcome, Report, Stage};
+pub use task::Task;

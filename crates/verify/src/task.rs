@@ -187,8 +187,10 @@ impl Task {
         };
         let tb_name = name_of(&testbench);
         let stem = tb_name.trim_end_matches(".cpp").trim_end_matches("_tb").trim_end_matches("_test").to_string();
-        let headers: Vec<PathBuf> =
+        let mut headers: Vec<PathBuf> =
             files.iter().filter(|p| matches!(ext(p).as_str(), "h" | "hpp" | "hh")).cloned().collect();
+        // The main header goes first: it is the one precompiled.
+        headers.sort_by_key(|h| name_of(h) != format!("{stem}.h"));
         let reference = files
             .iter()
             .find(|p| name_of(p) == format!("{stem}.cpp"))
@@ -200,7 +202,7 @@ impl Task {
             .find(|p| p.is_file())
             .or_else(|| files.iter().find(|p| ext(p) == "md").cloned());
         let description = desc_path.as_deref().map(read).transpose()?.unwrap_or_default();
-        let main_header = headers.iter().find(|h| name_of(h) == format!("{stem}.h")).or(headers.first());
+        let main_header = headers.first();
         let header_text = main_header.map(|h| read(h)).transpose()?.unwrap_or_default();
         let top = top_from_header(&header_text, &stem).ok_or_else(|| {
             task_err(dir, "cannot tell the top function: the header declares no function; add a task.toml")

@@ -16,7 +16,7 @@ use caps::UidLease;
 use serde::Serialize;
 use std::ffi::OsStr;
 use std::fs::File;
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom};
 use std::os::unix::fs::{chown, PermissionsExt};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -137,8 +137,10 @@ impl Sandbox {
         let dir = self.path();
         let out_path = dir.join(".hlsseek-stdout");
         let err_path = dir.join(".hlsseek-stderr");
-        let out = File::create(&out_path).map_err(|source| VerifyError::Write { path: out_path.clone(), source })?;
-        let err = File::create(&err_path).map_err(|source| VerifyError::Write { path: err_path.clone(), source })?;
+        let out = output_file(&out_path)?;
+        let err = output_file(&err_path)?;
+        let out_keep = out.try_clone().map_err(io_ctx("dup stdout"))?;
+        let err_keep = err.try_clone().map_err(io_ctx("dup stderr"))?;
 
         let ruleset = if self.caps.landlock_abi > 0 {
             let mut ro: Vec<PathBuf> = SYSTEM_READ.iter().map(PathBuf::from).collect();
@@ -192,8 +194,8 @@ impl Sandbox {
         }
         Ok(RunOutput {
             termination,
-            stdout: read_kept(&out_path),
-            stderr: read_kept(&err_path),
+            stdout: read_kept(out_keep),
+            stderr: read_kept(err_keep),
             wall_seconds: wall.as_secs_f64(),
             cpu_seconds: cpu.as_secs_f64(),
         })
@@ -217,6 +219,17 @@ impl Drop for Sandbox {
     }
 }
 
+/// A fresh output file we can read back (the child gets a write descriptor to the same file).
+fn output_file(path: &Path) -> Result<File> {
+    let _ = std::fs::remove_file(path);
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|source| VerifyError::Write { path: path.to_path_buf(), source })
+}
+
 fn make_writable(path: &Path) {
     let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700));
     if let Ok(rd) = std::fs::read_dir(path) {
@@ -228,12 +241,27 @@ fn make_writable(path: &Path) {
     }
 }
 
-fn read_kept(path: &Path) -> String {
+/// Reads what the command wrote through our own descriptor: the command may have replaced
+/// the file's name with a symlink to something only we can read.
+fn read_kept(mut f: File) -> String {
     let mut buf = Vec::new();
-    if let Ok(f) = File::open(path) {
+    if f.seek(SeekFrom::Start(0)).is_ok() {
         let _ = f.take(KEEP_OUTPUT).read_to_end(&mut buf);
     }
     String::from_utf8_lossy(&buf).into_owned()
+}
+
+/// Reads at most `limit` bytes of a regular file a sandboxed command produced, without
+/// following a symlink in its last component (the command owns the directory).
+pub fn read_regular(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let f = std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK).open(path)?;
+    if !f.metadata()?.is_file() {
+        return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "not a regular file"));
+    }
+    let mut buf = Vec::new();
+    f.take(limit).read_to_end(&mut buf)?;
+    Ok(buf)
 }
 
 /// Everything the child does between fork and exec, prepared by the parent.
@@ -331,11 +359,15 @@ fn tv(t: libc::timeval) -> Duration {
 }
 
 /// Kills every process owned by `uid` — including ones that left the process group with
-/// setsid — by forking a helper that takes that uid and signals everything it may signal.
+/// setsid — by forking a helper that takes that uid and signals everything it may signal,
+/// until /proc shows none of them alive.
 fn sweep_uid(uid: u32) {
-    for _ in 0..50 {
+    for _ in 0..200 {
+        if !uid_has_live_processes(uid) {
+            return;
+        }
         // SAFETY: the helper child only makes raw syscalls and `_exit`s.
-        let remaining = unsafe {
+        unsafe {
             let pid = libc::fork();
             if pid < 0 {
                 return;
@@ -345,8 +377,7 @@ fn sweep_uid(uid: u32) {
                     libc::_exit(2);
                 }
                 libc::kill(-1, libc::SIGKILL);
-                // kill(-1, 0) succeeds while any process of this uid (other than us) remains.
-                libc::_exit(if libc::kill(-1, 0) == 0 { 1 } else { 0 });
+                libc::_exit(0);
             }
             let mut status = 0;
             while libc::waitpid(pid, &mut status, 0) < 0 {
@@ -354,11 +385,27 @@ fn sweep_uid(uid: u32) {
                     return;
                 }
             }
-            libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 1
-        };
-        if !remaining {
-            return;
         }
-        std::thread::sleep(Duration::from_millis(2));
+        std::thread::sleep(Duration::from_millis(1));
     }
+}
+
+/// Whether a non-zombie process with effective uid `uid` exists (zombies hold no resources
+/// but a slot, and init reaps them).
+fn uid_has_live_processes(uid: u32) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(rd) = std::fs::read_dir("/proc") else { return false };
+    for e in rd.flatten() {
+        let name = e.file_name();
+        let Some(pid) = name.to_str().filter(|n| n.bytes().all(|b| b.is_ascii_digit())) else { continue };
+        // /proc/<pid> is owned by the process's effective uid.
+        if e.metadata().map(|m| m.uid() == uid).unwrap_or(false) {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            let state = stat.rsplit_once(')').and_then(|(_, rest)| rest.trim_start().chars().next());
+            if !matches!(state, Some('Z') | Some('X') | None) {
+                return true;
+            }
+        }
+    }
+    false
 }

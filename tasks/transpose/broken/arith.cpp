@@ -1,0 +1,9 @@
+#include "transpose.h"
+
+void transpose(const int in[ROWS][COLS], int out[COLS][ROWS]) {
+  for (int i = 0; i < ROWS; i++)
+    for (int j = 0; j < COLS; j++) {
+#pragma HLS PIPELINE II=1
+      out[j][i] = in[i][j] + i - j;
+    }
+}

@@ -1,8 +1,26 @@
-//! Analytical QoR estimator (the embedded "synthesis"). API contract; bodies being written.
+//! Analytical QoR estimator (the embedded "synthesis"): latency, II and resources of a kernel
+//! from its IR, a device profile and a clock, in well under a millisecond.
+//!
+//! Pipeline of the model (docs/estimator.md states it in full):
+//! [`profile`] data → [`plan`] (what the tool does to each loop: pipeline, unroll, flatten,
+//! tile, Vitis and Merlin defaults) → [`memory`] (partitioning, banks, ports, BRAM) →
+//! [`flat`] (chaining ASAP scheduler of straight-line and unrolled bodies) → [`seq`]
+//! (FSMs, pipelined / flattened / sequential loops, calls, dataflow; resources).
+
+mod flat;
+mod memory;
+mod model;
+mod ops;
+mod plan;
+mod profile;
+mod seq;
+
+pub use profile::{Capacity, ClockRule, ControlRules, InterfaceCosts, MemoryRules, MerlinRules, OpClass, OpRow, Profile, ResourceRules};
 
 use hlsseek_ir::Kernel;
 use hlsseek_qor::{LoopReport, Qor};
 use serde::{Deserialize, Serialize};
+pub(crate) use seq::Summary;
 
 /// What the estimator says about one kernel.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -23,30 +41,71 @@ pub enum EstimateError {
     BadProfile(String, String),
 }
 
-/// A device/clock profile (operator latencies and costs, memory geometry, capacities), loaded
-/// from a data file under `profiles/`. Contract: `Profile::builtin("xcu280")`, `Profile::parts()`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Profile {
-    pub part: String,
-    /// Clock period the profile is meant for when the caller gives none, in ns.
-    pub default_clock_ns: f64,
-}
-
-impl Profile {
-    /// Names of the profiles shipped with the estimator (e.g. `xcu280`, `vu9p`).
-    pub fn parts() -> Vec<&'static str> {
-        unimplemented!("estimator under construction")
-    }
-
-    /// A shipped profile by part name or alias (`xcu280`, `xcu280-fsvh2892-2L-e`, `vu9p`).
-    pub fn builtin(part: &str) -> Result<Profile, EstimateError> {
-        let _ = part;
-        unimplemented!("estimator under construction")
-    }
-}
-
 /// Estimate the QoR of `kernel.top` on `profile` at `clock_ns` (the profile's default if `None`).
 pub fn estimate(kernel: &Kernel, profile: &Profile, clock_ns: Option<f64>) -> Result<Estimate, EstimateError> {
-    let _ = (kernel, profile, clock_ns);
-    unimplemented!("estimator under construction")
+    let top = kernel.top_function().ok_or_else(|| EstimateError::MissingTop(kernel.top.clone()))?;
+    let period = match clock_ns {
+        Some(c) if c.is_finite() && c > 0.0 => c,
+        Some(c) => return Err(EstimateError::BadProfile(profile.name.clone(), format!("clock period {c} ns is not positive"))),
+        None => profile.default_clock_ns,
+    };
+    let mut ctx = seq::Ctx::new(kernel, profile, period);
+    let (summary, interval) = ctx.function(top, true);
+    let c = &profile.control;
+    let i = &profile.interface;
+    let mut lat = summary.lat.plus_c(c.function_overhead);
+    let mut res = summary.res;
+    res.lut += i.ctrl_lut;
+    res.ff += i.ctrl_ff;
+    if ctx.merlin {
+        let (cycles, ports) = seq::merlin_transfer_cycles(top, profile);
+        lat = lat.plus_c(cycles);
+        res.lut += ports as f64 * i.m_axi_lut;
+        res.ff += ports as f64 * i.m_axi_ff;
+        res.bram += ports as f64 * i.m_axi_bram;
+    } else {
+        interfaces(top, profile, &mut res);
+    }
+    let ii = match interval {
+        Some(ii) => Some(ii),
+        None => lat.hi.map(|l| l + 1),
+    };
+    let mut notes = ctx.notes;
+    if lat.hi.is_none() {
+        notes.push("latency undefined: a loop trip count is unknown".to_string());
+    }
+    Ok(Estimate { qor: Qor { latency: lat.to_qor(), ii, resources: res.to_qor() }, loops: ctx.reports, notes })
 }
+
+/// Interface adapters of a Vitis top function (ap_memory arrays and ap_none scalars are wires).
+fn interfaces(top: &hlsseek_ir::Function, prof: &Profile, res: &mut model::Res) {
+    let i = &prof.interface;
+    let mut bundles: Vec<&str> = Vec::new();
+    let mut axilite = false;
+    for d in &top.directives.interfaces {
+        match d.mode.to_ascii_lowercase().as_str() {
+            "m_axi" => {
+                let b = d.bundle.as_deref().unwrap_or("gmem");
+                if !bundles.contains(&b) {
+                    bundles.push(b);
+                }
+            }
+            "s_axilite" => axilite = true,
+            _ => {}
+        }
+    }
+    res.lut += bundles.len() as f64 * i.m_axi_lut;
+    res.ff += bundles.len() as f64 * i.m_axi_ff;
+    res.bram += bundles.len() as f64 * i.m_axi_bram;
+    if axilite {
+        let regs = top.params.len() as f64;
+        res.lut += i.s_axilite_lut + regs * i.s_axilite_lut_per_reg;
+        res.ff += i.s_axilite_ff + regs * i.s_axilite_ff_per_reg;
+    }
+    let ap_mem = top.params.iter().filter(|p| p.array.is_some()).count() as f64;
+    res.lut += ap_mem * i.ap_memory_lut;
+    res.ff += ap_mem * i.ap_memory_ff;
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,266 @@
+//! The straight-line scheduler: ASAP scheduling with operator chaining of a region whose loops
+//! are all fully unrolled (a pipelined loop body, an unrolled body, a block of a non-pipelined
+//! FSM). Unrolled copies are not materialised: a fully unrolled loop is scheduled once and its
+//! copies are accounted for analytically (independent copies run side by side; a carried
+//! dependence chains them). It also gathers port pressure per bank and operator instances.
+
+use crate::memory::{ArrayPlan, Binding, PortAcc};
+use crate::model::{Res, UnitBag};
+use crate::ops::classify;
+use crate::plan::{trip, Plans};
+use crate::profile::{OpClass, OpTable, Profile};
+use crate::Summary;
+use hlsseek_ir::{DepKind, Function, Loop, Node, Operand, TypeClass};
+use std::collections::HashMap;
+
+/// Everything the scheduler reads about one function.
+pub(crate) struct FnEnv<'k> {
+    pub f: &'k Function,
+    pub plans: Plans,
+    pub arrays: Vec<ArrayPlan>,
+    /// Op id → slot in the scratch tables.
+    pub max_op: usize,
+}
+
+/// Scheduler state reused across the blocks of one function.
+pub(crate) struct Flat<'k, 'e> {
+    pub env: &'e FnEnv<'k>,
+    pub prof: &'e Profile,
+    pub table: &'e OpTable,
+    pub summaries: &'e HashMap<String, Summary>,
+    /// Schedulable part of the clock period, ns.
+    pub eff: f64,
+    pub bindings: Vec<Binding<'k>>,
+    ready: Vec<f64>,
+    oplat: Vec<f64>,
+    scalar_ready: Vec<(&'k str, f64)>,
+    array_ready: Vec<f64>,
+    pub ports: PortAcc,
+    pub units: UnitBag,
+    /// Resources of callees instantiated inside the block.
+    pub callee_res: Res,
+    /// Result bits held in pipeline registers (bits × stages, weighted by copies).
+    pub reg_bits: f64,
+    /// Largest II a called pipelined function imposes.
+    pub call_ii: u64,
+    /// Multiplexer bits for dynamic-bank reads of partitioned arrays.
+    pub mux_bits: f64,
+    pub notes: Vec<String>,
+}
+
+impl<'k, 'e> Flat<'k, 'e> {
+    pub(crate) fn new(env: &'e FnEnv<'k>, prof: &'e Profile, table: &'e OpTable, summaries: &'e HashMap<String, Summary>, eff: f64) -> Self {
+        Flat {
+            env,
+            prof,
+            table,
+            summaries,
+            eff,
+            bindings: Vec::new(),
+            ready: vec![0.0; env.max_op + 1],
+            oplat: vec![0.0; env.max_op + 1],
+            scalar_ready: Vec::new(),
+            array_ready: vec![0.0; env.f.arrays.len()],
+            ports: PortAcc::default(),
+            units: UnitBag::default(),
+            callee_res: Res::default(),
+            reg_bits: 0.0,
+            call_ii: 1,
+            mux_bits: 0.0,
+            notes: Vec::new(),
+        }
+    }
+
+    /// Start a new block: forget times and tallies (bindings stay).
+    pub(crate) fn reset(&mut self) {
+        self.ready.iter_mut().for_each(|t| *t = 0.0);
+        self.scalar_ready.clear();
+        self.array_ready.iter_mut().for_each(|t| *t = 0.0);
+        self.ports.clear();
+        self.units.clear();
+        self.callee_res = Res::default();
+        self.reg_bits = 0.0;
+        self.call_ii = 1;
+        self.mux_bits = 0.0;
+    }
+
+    fn slot(&self, id: u32) -> usize {
+        (id as usize).min(self.env.max_op)
+    }
+
+    fn scalar_time(&self, name: &str) -> f64 {
+        self.scalar_ready.iter().rev().find(|(n, _)| *n == name).map(|(_, t)| *t).unwrap_or(0.0)
+    }
+
+    /// Schedule `nodes` (copies = how many times the enclosing unrolled context replicates
+    /// them); returns the finish time in cycles (fractional: chained logic inside a cycle).
+    pub(crate) fn walk(&mut self, nodes: &'k [Node], copies: f64) -> f64 {
+        let mut end = 0.0f64;
+        for node in nodes {
+            let t = match node {
+                Node::Op(op) => self.op(op, copies),
+                Node::Branch(b) => {
+                    // Predicated: both sides are built and run side by side.
+                    let a = self.walk(&b.then_region.nodes, copies);
+                    let c = self.walk(&b.else_region.nodes, copies);
+                    a.max(c)
+                }
+                Node::Loop(l) => self.unrolled_loop(l, copies),
+                Node::Call(c) => {
+                    let start = end.ceil();
+                    match self.summaries.get(&c.callee) {
+                        Some(s) => {
+                            self.callee_res.add(s.res.scaled(copies));
+                            if let Some(ii) = s.ii {
+                                self.call_ii = self.call_ii.max(ii);
+                            }
+                            start + s.lat.hi.unwrap_or(0) as f64
+                        }
+                        None => start,
+                    }
+                }
+            };
+            end = end.max(t);
+        }
+        end
+    }
+
+    fn op(&mut self, op: &'k hlsseek_ir::Op, copies: f64) -> f64 {
+        let key = classify(op);
+        let mut cost = self.table.get(key.class, key.tc, key.bits);
+        let mut start = 0.0f64;
+        for o in &op.operands {
+            match o {
+                Operand::Op(id) => start = start.max(self.ready[self.slot(id.0)]),
+                Operand::Scalar(s) => start = start.max(self.scalar_time(s)),
+                _ => {}
+            }
+        }
+        let mut plan = None;
+        if let Some(acc) = &op.access {
+            if let Some(p) = self.env.arrays.get(acc.array.0 as usize) {
+                plan = Some(p);
+                if p.registers && matches!(key.class, OpClass::Load | OpClass::Store) {
+                    // Registers: a read is a multiplexer, a write a register enable.
+                    cost.lat = 0;
+                    cost.delay_ns = if key.class == OpClass::Load { 0.8 } else { 0.2 };
+                }
+                if key.class == OpClass::Load {
+                    start = start.max(self.array_ready[acc.array.0 as usize]);
+                }
+            }
+        }
+        let unit = cost.delay_ns / self.eff;
+        let finish = if cost.lat == 0 {
+            if unit >= 1.0 {
+                start.ceil() + unit
+            } else {
+                let s = if start.fract() + unit > 1.0 + 1e-9 { start.ceil() } else { start };
+                s + unit
+            }
+        } else {
+            start.floor() + cost.lat as f64 + unit.min(0.9)
+        };
+        let slot = self.slot(op.id.0);
+        self.ready[slot] = finish;
+        self.oplat[slot] = if cost.lat == 0 { unit } else { cost.lat as f64 };
+        if let (Some(acc), Some(p)) = (&op.access, plan) {
+            let write = key.class == OpClass::Store;
+            if write {
+                let a = &mut self.array_ready[acc.array.0 as usize];
+                *a = a.max(finish);
+            }
+            self.ports.record(acc, write, p, &self.bindings, op.id.0 as u64);
+            if !write && p.banks > 1 && !p.registers {
+                self.mux_bits += key.bits as f64 * p.banks as f64 * copies;
+            }
+        }
+        if !matches!(key.class, OpClass::Load | OpClass::Store | OpClass::Free) {
+            self.units.add(key, cost, copies);
+        }
+        let stages = if cost.lat == 0 { self.prof.resources.ff_comb_fraction } else { cost.lat as f64 };
+        self.reg_bits += key.bits as f64 * stages * copies;
+        if matches!(key.class, OpClass::Other) {
+            if let hlsseek_ir::OpKind::Other(n) = &op.kind {
+                if !self.notes.iter().any(|x| x.ends_with(n.as_str())) {
+                    self.notes.push(format!("unmodelled library call timed as one cycle: {n}"));
+                }
+            }
+        }
+        finish
+    }
+
+    /// Recurrence delay of a carried dependence, in cycles (the ops must have been scheduled).
+    pub(crate) fn dep_delay(&self, dep: &hlsseek_ir::CarriedDep) -> f64 {
+        dep.ops.iter().map(|id| self.oplat[self.slot(id.0)]).sum::<f64>()
+    }
+
+    /// Whether a dependence may be re-associated into a tree (Merlin `reduction=`, integer
+    /// reductions Vitis balances, floats only with unsafe math).
+    pub(crate) fn tree_ok(&self, l: &Loop, dep: &hlsseek_ir::CarriedDep) -> bool {
+        if dep.kind != DepKind::Reduction {
+            return false;
+        }
+        if self.env.plans.get(l).tree_reduction || self.prof.control.float_tree_reduction {
+            return true;
+        }
+        !dep.ops.iter().any(|id| self.op_is_float(id.0))
+    }
+
+    fn op_is_float(&self, id: u32) -> bool {
+        fn find(nodes: &[Node], id: u32) -> Option<TypeClass> {
+            for n in nodes {
+                match n {
+                    Node::Op(op) if op.id.0 == id => return Some(op.ty.class()),
+                    Node::Loop(l) => {
+                        if let Some(t) = find(&l.body.nodes, id) {
+                            return Some(t);
+                        }
+                    }
+                    Node::Branch(b) => {
+                        if let Some(t) = find(&b.then_region.nodes, id).or_else(|| find(&b.else_region.nodes, id)) {
+                            return Some(t);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            None
+        }
+        find(&self.env.f.body.nodes, id).is_some_and(|t| t != TypeClass::Int)
+    }
+
+    fn unrolled_loop(&mut self, l: &'k Loop, copies: f64) -> f64 {
+        let n = trip(l, self.prof).hi.unwrap_or(1).max(1);
+        if trip(l, self.prof).hi.is_none() {
+            self.notes.push(format!("loop {} has an unknown trip count inside an unrolled region: counted once", l.name()));
+        }
+        if let Some(v) = &l.var {
+            self.bindings.push(Binding { var: v.as_str(), uc: 0, range: n });
+        }
+        let body = self.walk(&l.body.nodes, copies * n as f64);
+        if l.var.is_some() {
+            self.bindings.pop();
+        }
+        let mut chain = 0.0f64;
+        for dep in &l.carried {
+            let d = self.dep_delay(dep);
+            let c = if self.tree_ok(l, dep) {
+                (n as f64).log2().ceil() * d
+            } else {
+                (n.saturating_sub(1)) as f64 * d / dep.distance.max(1) as f64
+            };
+            chain = chain.max(c);
+        }
+        let finish = body + chain;
+        for dep in &l.carried {
+            self.scalar_ready.push((dep.variable.as_str(), finish));
+            if dep.through_memory {
+                if let Some(i) = self.env.f.arrays.iter().position(|a| a.name == dep.variable) {
+                    self.array_ready[i] = self.array_ready[i].max(finish);
+                }
+            }
+        }
+        finish
+    }
+}

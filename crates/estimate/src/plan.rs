@@ -1,0 +1,290 @@
+//! Loop transformation plan of one function: what the tool will do to each loop (pipeline,
+//! unroll, flatten, tile) from its pragmas and the Vitis / Merlin defaults, before any
+//! scheduling. Also derives Merlin's array partitioning for `PARALLEL`.
+
+use crate::memory::PartitionRequest;
+use crate::model::Trip;
+use crate::profile::Profile;
+use hlsseek_ir::{Dialect, Function, Loop, Node, Region};
+use std::collections::HashMap;
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct LoopPlan {
+    pub pipelined: bool,
+    pub target_ii: u64,
+    /// Unroll factor (1 = not unrolled); ignored when `full`.
+    pub unroll: u64,
+    /// Fully unrolled: merged into the enclosing schedule.
+    pub full: bool,
+    /// Merged with its only child loop (perfect nest flattening); the chain ends at a pipelined loop.
+    pub flatten_child: bool,
+    /// Merlin `TILE FACTOR` (strip-mining), 0/1 = none.
+    pub tile: u64,
+    /// Merlin coarse-grained `PARALLEL`: copies of a loop nest run side by side.
+    pub parallel_copies: bool,
+    /// Merlin `reduction=`: the reduction is rewritten into a tree.
+    pub tree_reduction: bool,
+    pub auto_pipelined: bool,
+}
+
+#[derive(Default)]
+pub(crate) struct Plans {
+    pub loops: HashMap<u32, LoopPlan>,
+    pub notes: Vec<String>,
+}
+
+impl Plans {
+    pub(crate) fn get(&self, l: &Loop) -> &LoopPlan {
+        static DEFAULT: LoopPlan = LoopPlan {
+            pipelined: false,
+            target_ii: 1,
+            unroll: 1,
+            full: false,
+            flatten_child: false,
+            tile: 0,
+            parallel_copies: false,
+            tree_reduction: false,
+            auto_pipelined: false,
+        };
+        self.loops.get(&l.id.0).unwrap_or(&DEFAULT)
+    }
+}
+
+/// Trip count of a loop: the front-end's bounds, else `LOOP_TRIPCOUNT`, else the profile's
+/// assumption (0 = undefined).
+pub(crate) fn trip(l: &Loop, prof: &Profile) -> Trip {
+    let t = &l.trip;
+    let mut lo = t.min.or(t.max);
+    let mut hi = t.max.or(t.min);
+    if hi.is_none() {
+        if let Some(tc) = &l.directives.tripcount {
+            hi = tc.max.or(tc.avg).or(tc.min);
+            lo = tc.min.or(tc.avg).or(tc.max);
+        }
+    }
+    if hi.is_none() && prof.control.assume_trip_count > 0 {
+        hi = Some(prof.control.assume_trip_count);
+        lo = Some(prof.control.assume_trip_count);
+    }
+    Trip { lo, hi }
+}
+
+/// Operations in a region with every loop fully unrolled (the size of a flattened body).
+pub(crate) fn unrolled_ops(r: &Region, prof: &Profile) -> u64 {
+    let mut n = 0u64;
+    for node in &r.nodes {
+        n = n.saturating_add(match node {
+            Node::Op(_) => 1,
+            Node::Call(_) => 8,
+            Node::Branch(b) => unrolled_ops(&b.then_region, prof).saturating_add(unrolled_ops(&b.else_region, prof)),
+            Node::Loop(l) => trip(l, prof).hi.unwrap_or(u64::MAX / 4).saturating_mul(unrolled_ops(&l.body, prof)),
+        });
+    }
+    n
+}
+
+pub(crate) fn has_loops(r: &Region) -> bool {
+    let mut any = false;
+    r.visit_loops(&mut |_| any = true);
+    any
+}
+
+struct Planner<'a> {
+    prof: &'a Profile,
+    merlin: bool,
+    plans: Plans,
+}
+
+/// What a planned loop tells its parent.
+#[derive(Clone, Copy, PartialEq)]
+enum Status {
+    /// Fully unrolled (merged into the parent).
+    Gone,
+    /// Innermost, no directive: the Vitis default pipelines it (or its parent).
+    Candidate { small: bool },
+    /// Decided.
+    Done,
+}
+
+pub(crate) fn plan_function(f: &Function, prof: &Profile, merlin: bool) -> Plans {
+    let mut p = Planner { prof, merlin, plans: Plans::default() };
+    let in_pipe = f.directives.pipeline.as_ref().is_some_and(|d| !d.off);
+    let st = p.region(&f.body, in_pipe);
+    for (id, s) in st {
+        if let Status::Candidate { .. } = s {
+            p.pipeline_auto(id);
+        }
+    }
+    p.plans
+}
+
+impl<'a> Planner<'a> {
+    fn pipeline_auto(&mut self, id: u32) {
+        let e = self.plans.loops.entry(id).or_default();
+        e.pipelined = true;
+        e.auto_pipelined = true;
+        e.target_ii = 1;
+    }
+
+    fn region(&mut self, r: &Region, in_pipe: bool) -> Vec<(u32, Status)> {
+        let mut out = Vec::new();
+        for node in &r.nodes {
+            match node {
+                Node::Loop(l) => {
+                    let s = self.lp(l, in_pipe);
+                    out.push((l.id.0, s));
+                }
+                Node::Branch(b) => {
+                    out.extend(self.region(&b.then_region, in_pipe));
+                    out.extend(self.region(&b.else_region, in_pipe));
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    fn mark_full(&mut self, r: &Region) {
+        r.visit_loops(&mut |l| {
+            let tc = trip(l, self.prof);
+            let e = self.plans.loops.entry(l.id.0).or_default();
+            if tc.hi.is_some() {
+                e.full = true;
+                e.pipelined = false;
+                e.auto_pipelined = false;
+                e.flatten_child = false;
+            }
+        });
+    }
+
+    fn lp(&mut self, l: &Loop, in_pipe: bool) -> Status {
+        let tc = trip(l, self.prof);
+        let d = &l.directives;
+        let mut plan = LoopPlan { target_ii: 1, unroll: 1, ..LoopPlan::default() };
+        let accel = |dia: Dialect| dia == Dialect::Accel || self.merlin;
+        if let Some(u) = &d.unroll {
+            plan.tree_reduction = !u.reductions.is_empty();
+        }
+        if in_pipe {
+            if tc.hi.is_some() {
+                plan.full = true;
+            } else {
+                self.plans.notes.push(format!("loop {} inside a pipeline has an unknown trip count: not unrolled", l.name()));
+            }
+        } else if let Some(u) = d.unroll.as_ref().filter(|u| !u.off) {
+            match (u.factor, tc.hi) {
+                (None, Some(_)) => plan.full = true,
+                (None, None) => self.plans.notes.push(format!("loop {}: complete unroll of an unknown trip count ignored", l.name())),
+                (Some(f), Some(n)) if f as u64 >= n => plan.full = true,
+                (Some(f), _) => plan.unroll = (f as u64).max(1),
+            }
+            if plan.unroll > 1 && accel(u.dialect) {
+                plan.parallel_copies = true;
+            }
+        }
+        if !plan.full {
+            if let Some(t) = &d.tile {
+                if t.factor > 1 && tc.hi.is_none_or(|n| (t.factor as u64) < n) {
+                    plan.tile = t.factor as u64;
+                }
+            }
+        }
+        let pipe = if plan.full || in_pipe { None } else { d.pipeline.as_ref() };
+        let explicit = pipe.is_some_and(|p| !p.off);
+        let off = pipe.is_some_and(|p| p.off);
+        if explicit {
+            plan.pipelined = true;
+            plan.target_ii = pipe.and_then(|p| p.ii).unwrap_or(1).max(1) as u64;
+            plan.parallel_copies = false;
+        }
+        self.plans.loops.insert(l.id.0, plan.clone());
+        let children = self.region(&l.body, in_pipe || plan.full || explicit);
+        if plan.full {
+            return Status::Gone;
+        }
+        let remaining: Vec<(u32, Status)> = children.into_iter().filter(|(_, s)| *s != Status::Gone).collect();
+        if remaining.is_empty() {
+            // Innermost (after unrolling what is inside).
+            if explicit || off || in_pipe {
+                return Status::Done;
+            }
+            let small = tc.hi.is_some_and(|n| n <= self.prof.control.auto_pipeline_threshold);
+            return Status::Candidate { small };
+        }
+        // Vitis pipelines the parent of small innermost loops (unrolling them) when the whole
+        // body stays small; otherwise the innermost loops themselves.
+        let all_small = remaining.iter().all(|(_, s)| matches!(s, Status::Candidate { small: true }));
+        let absorb = all_small
+            && !explicit
+            && !off
+            && plan.unroll == 1
+            && plan.tile <= 1
+            && tc.hi.is_some()
+            && unrolled_ops(&l.body, self.prof) <= self.prof.control.auto_unroll_max_ops;
+        if absorb {
+            self.mark_full(&l.body);
+            let e = self.plans.loops.get_mut(&l.id.0).unwrap();
+            e.pipelined = true;
+            e.auto_pipelined = true;
+            return Status::Done;
+        }
+        for (id, s) in &remaining {
+            if let Status::Candidate { .. } = s {
+                self.pipeline_auto(*id);
+            }
+        }
+        // Perfect nest: the only node is a loop that is pipelined or itself flattened.
+        if !explicit && plan.unroll == 1 && plan.tile <= 1 && l.body.nodes.len() == 1 && d.flatten.as_ref().is_none_or(|t| !t.off) {
+            if let Node::Loop(c) = &l.body.nodes[0] {
+                let cp = self.plans.get(c).clone();
+                let c_off = c.directives.flatten.as_ref().is_some_and(|t| t.off);
+                if !c_off && (cp.pipelined || cp.flatten_child) && cp.tile <= 1 && tc.hi.is_some() && !off {
+                    self.plans.loops.get_mut(&l.id.0).unwrap().flatten_child = true;
+                }
+            }
+        }
+        Status::Done
+    }
+}
+
+/// Merlin partitions the arrays a `PARALLEL` (or fully unrolled) loop reads and writes so that
+/// its copies get their own banks: cyclic by the factor on each dimension the loop variable
+/// indexes.
+pub(crate) fn merlin_partitions(f: &Function, plans: &Plans, prof: &Profile) -> Vec<PartitionRequest> {
+    let mut out: Vec<PartitionRequest> = Vec::new();
+    f.body.visit_loops(&mut |l| {
+        let p = plans.get(l);
+        let factor = if p.full { trip(l, prof).hi.unwrap_or(1) } else { p.unroll };
+        let Some(var) = &l.var else { return };
+        if factor <= 1 {
+            return;
+        }
+        collect_accesses(&l.body, &mut |acc| {
+            for (d, e) in acc.index.iter().enumerate() {
+                let c = e.coeff(var);
+                if c != 0 {
+                    out.push((acc.array.0, d, factor.saturating_mul(c.unsigned_abs()).max(factor)));
+                }
+            }
+        });
+    });
+    out
+}
+
+pub(crate) fn collect_accesses(r: &Region, f: &mut dyn FnMut(&hlsseek_ir::Access)) {
+    for n in &r.nodes {
+        match n {
+            Node::Op(op) => {
+                if let Some(a) = &op.access {
+                    f(a);
+                }
+            }
+            Node::Loop(l) => collect_accesses(&l.body, f),
+            Node::Branch(b) => {
+                collect_accesses(&b.then_region, f);
+                collect_accesses(&b.else_region, f);
+            }
+            Node::Call(_) => {}
+        }
+    }
+}

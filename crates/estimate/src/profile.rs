@@ -1,0 +1,407 @@
+//! Device/clock profiles: capacities, memory geometry, control and interface overheads and the
+//! operator table, read from the TOML files under `profiles/` (embedded with `include_str!`).
+//! Also resolves the operator table at one clock period into an [`OpTable`].
+
+use crate::EstimateError;
+use hlsseek_ir::TypeClass;
+use serde::{Deserialize, Serialize};
+
+const BUILTIN: &[(&str, &str)] = &[
+    ("xcu280", include_str!("../profiles/xcu280.toml")),
+    ("vu9p", include_str!("../profiles/vu9p.toml")),
+];
+
+/// A device/clock profile (operator latencies and costs, memory geometry, capacities), loaded
+/// from a data file under `profiles/`. Contract: `Profile::builtin("xcu280")`, `Profile::parts()`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Profile {
+    /// Short name (`xcu280`).
+    pub name: String,
+    /// Full part name (`xcu280-fsvh2892-2L-e`).
+    pub part: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub family: String,
+    /// Clock period the profile is meant for when the caller gives none, in ns.
+    pub default_clock_ns: f64,
+    pub clock: ClockRule,
+    pub capacity: Capacity,
+    pub memory: MemoryRules,
+    pub control: ControlRules,
+    pub resources: ResourceRules,
+    pub interface: InterfaceCosts,
+    pub merlin: MerlinRules,
+    pub ops: Vec<OpRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClockRule {
+    /// Uncertainty as a fraction of the period; the schedulable part is `period * (1 - f)`.
+    pub uncertainty_fraction: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Capacity {
+    pub lut: u64,
+    pub ff: u64,
+    pub dsp: u64,
+    pub bram18k: u64,
+    pub uram: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MemoryRules {
+    pub bram18k_bits: u64,
+    /// (width, depth) shapes of one BRAM18K.
+    pub bram18k_shapes: Vec<(u64, u64)>,
+    pub ports_per_bank: u32,
+    pub param_ports: u32,
+    pub lutram_max_bits: u64,
+    pub complete_threshold: u64,
+    pub lutram_bits_per_lut: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ControlRules {
+    pub seq_iter_overhead: u64,
+    pub seq_loop_exit: u64,
+    pub pipe_loop_overhead: u64,
+    pub call_overhead: u64,
+    pub function_overhead: u64,
+    pub min_block_cycles: u64,
+    pub auto_pipeline_threshold: u64,
+    pub auto_unroll_max_ops: u64,
+    pub inline_max_ops: u64,
+    pub float_tree_reduction: bool,
+    pub assume_trip_count: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ResourceRules {
+    pub ff_per_result_bit: f64,
+    pub ff_comb_fraction: f64,
+    pub ff_per_state: f64,
+    pub lut_per_state: f64,
+    pub lut_per_loop: f64,
+    pub ff_per_loop: f64,
+    pub lut_per_mux_bit: f64,
+    pub lut_per_bank_mux_bit: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InterfaceCosts {
+    pub ap_memory_lut: f64,
+    pub ap_memory_ff: f64,
+    pub s_axilite_lut: f64,
+    pub s_axilite_ff: f64,
+    pub s_axilite_lut_per_reg: f64,
+    pub s_axilite_ff_per_reg: f64,
+    pub m_axi_lut: f64,
+    pub m_axi_ff: f64,
+    pub m_axi_bram: f64,
+    pub ctrl_lut: f64,
+    pub ctrl_ff: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MerlinRules {
+    pub bus_bytes: u64,
+    pub burst_overhead: u64,
+    pub overlap_transfers: bool,
+}
+
+/// Operator classes of the profile's table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OpClass {
+    Add,
+    Mul,
+    MulConst,
+    Div,
+    Cmp,
+    Logic,
+    Select,
+    Sqrt,
+    Exp,
+    Log,
+    Pow,
+    Trig,
+    Cast,
+    Load,
+    Store,
+    Other,
+    /// Wiring only (shift by a constant, multiply by a power of two, int width change).
+    Free,
+}
+
+pub(crate) const N_CLASSES: usize = 17;
+
+impl OpClass {
+    pub(crate) fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// One row of the operator table.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OpRow {
+    pub op: OpClass,
+    pub ty: TypeClass,
+    #[serde(default = "wide")]
+    pub max_bits: u32,
+    /// (clock period in ns, latency in cycles) points.
+    pub lat: Vec<(f64, u32)>,
+    #[serde(default)]
+    pub delay_ns: f64,
+    #[serde(default)]
+    pub lut: f64,
+    #[serde(default)]
+    pub lut_per_bit: f64,
+    #[serde(default)]
+    pub ff: f64,
+    #[serde(default)]
+    pub ff_per_bit: f64,
+    #[serde(default)]
+    pub dsp: f64,
+}
+
+fn wide() -> u32 {
+    u32::MAX
+}
+
+impl Profile {
+    /// Names of the profiles shipped with the estimator (e.g. `xcu280`, `vu9p`).
+    pub fn parts() -> Vec<&'static str> {
+        BUILTIN.iter().map(|(n, _)| *n).collect()
+    }
+
+    /// A shipped profile by part name or alias (`xcu280`, `xcu280-fsvh2892-2L-e`, `vu9p`).
+    pub fn builtin(part: &str) -> Result<Profile, EstimateError> {
+        let mut known = Vec::new();
+        for (name, text) in BUILTIN {
+            let p = Profile::parse(text, name)?;
+            if p.answers_to(part) {
+                return Ok(p);
+            }
+            known.push(format!("{} ({})", p.name, p.part));
+        }
+        Err(EstimateError::UnknownPart(part.to_string(), known.join(", ")))
+    }
+
+    /// A profile from TOML text (same schema as the shipped files).
+    pub fn from_toml_str(text: &str) -> Result<Profile, EstimateError> {
+        Profile::parse(text, "<string>")
+    }
+
+    pub fn from_path(path: &std::path::Path) -> Result<Profile, EstimateError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| EstimateError::BadProfile(shown.clone(), e.to_string()))?;
+        Profile::parse(&text, &shown)
+    }
+
+    fn parse(text: &str, origin: &str) -> Result<Profile, EstimateError> {
+        let p: Profile = toml::from_str(text).map_err(|e| EstimateError::BadProfile(origin.to_string(), e.to_string()))?;
+        p.validate().map_err(|m| EstimateError::BadProfile(origin.to_string(), m))?;
+        Ok(p)
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        if !(self.default_clock_ns > 0.0) {
+            return Err("default_clock_ns must be positive".into());
+        }
+        if !(0.0..0.9).contains(&self.clock.uncertainty_fraction) {
+            return Err("clock.uncertainty_fraction must be in [0, 0.9)".into());
+        }
+        if self.memory.bram18k_shapes.is_empty() || self.memory.bram18k_shapes.iter().any(|&(w, d)| w == 0 || d == 0) {
+            return Err("memory.bram18k_shapes must be non-empty (width, depth) pairs".into());
+        }
+        if self.memory.ports_per_bank == 0 || self.memory.param_ports == 0 {
+            return Err("memory ports must be ≥ 1".into());
+        }
+        for r in &self.ops {
+            if r.lat.is_empty() || r.lat.iter().any(|&(p, _)| !(p > 0.0)) {
+                return Err(format!("ops row {:?}/{:?}: lat needs (period > 0, cycles) points", r.op, r.ty));
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether `query` names this profile (name, part or alias, case-insensitive; a full part
+    /// name with a different package/speed suffix also matches by its device prefix).
+    pub fn answers_to(&self, query: &str) -> bool {
+        let q = query.trim().to_ascii_lowercase();
+        if q.is_empty() {
+            return false;
+        }
+        let eq = |s: &str| s.to_ascii_lowercase() == q;
+        if eq(&self.name) || eq(&self.part) || self.aliases.iter().any(|a| eq(a)) {
+            return true;
+        }
+        let device = self.part.split('-').next().unwrap_or("").to_ascii_lowercase();
+        q.split('-').next() == Some(device.as_str())
+    }
+}
+
+/// Resolved timing and cost of one operator instance at one clock.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct OpCost {
+    /// Whole cycles (0 = combinational, chains with neighbours).
+    pub lat: u32,
+    /// Combinational delay (lat 0) or output delay after the last register, in ns.
+    pub delay_ns: f64,
+    pub lut: f64,
+    pub ff: f64,
+    pub dsp: f64,
+}
+
+/// The operator table resolved at one clock: per class and type class, rows by width.
+pub(crate) struct OpTable {
+    rows: Vec<Vec<(u32, OpCostRow)>>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct OpCostRow {
+    lat: u32,
+    delay_ns: f64,
+    lut: f64,
+    lut_per_bit: f64,
+    ff: f64,
+    ff_per_bit: f64,
+    dsp: f64,
+}
+
+fn tc_index(t: TypeClass) -> usize {
+    match t {
+        TypeClass::Int => 0,
+        TypeClass::Half => 1,
+        TypeClass::Float => 2,
+        TypeClass::Double => 3,
+    }
+}
+
+/// Latency at `period` from (period, cycles) points, interpolated linearly in frequency and
+/// rounded up (a core never gets faster than the point above it).
+pub(crate) fn latency_at(points: &[(f64, u32)], period: f64) -> u32 {
+    let f = 1.0 / period;
+    let mut pts: Vec<(f64, f64)> = points.iter().map(|&(p, c)| (1.0 / p, c as f64)).collect();
+    pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (f0, c0) = pts[0];
+    let (fl, cl) = pts[pts.len() - 1];
+    if f <= f0 {
+        return c0 as u32;
+    }
+    if f >= fl {
+        // Faster than the fastest point: cycles scale with frequency.
+        return (cl * f / fl).ceil() as u32;
+    }
+    for w in pts.windows(2) {
+        let ((fa, ca), (fb, cb)) = (w[0], w[1]);
+        if f >= fa && f <= fb {
+            let t = if fb > fa { (f - fa) / (fb - fa) } else { 0.0 };
+            return (ca + t * (cb - ca) - 1e-9).ceil().max(0.0) as u32;
+        }
+    }
+    cl as u32
+}
+
+impl OpTable {
+    pub(crate) fn resolve(profile: &Profile, period: f64) -> OpTable {
+        let mut rows: Vec<Vec<(u32, OpCostRow)>> = vec![Vec::new(); N_CLASSES * 4];
+        for r in &profile.ops {
+            let slot = r.op.index() * 4 + tc_index(r.ty);
+            rows[slot].push((
+                r.max_bits,
+                OpCostRow {
+                    lat: latency_at(&r.lat, period),
+                    delay_ns: r.delay_ns,
+                    lut: r.lut,
+                    lut_per_bit: r.lut_per_bit,
+                    ff: r.ff,
+                    ff_per_bit: r.ff_per_bit,
+                    dsp: r.dsp,
+                },
+            ));
+        }
+        for v in &mut rows {
+            v.sort_by_key(|(b, _)| *b);
+        }
+        OpTable { rows }
+    }
+
+    /// Cost of `class` on a value of type class `tc` and width `bits`.
+    pub(crate) fn get(&self, class: OpClass, tc: TypeClass, bits: u32) -> OpCost {
+        if class == OpClass::Free {
+            return OpCost::default();
+        }
+        let mut order: [TypeClass; 3] = [tc, TypeClass::Int, TypeClass::Int];
+        if tc == TypeClass::Half {
+            order = [TypeClass::Half, TypeClass::Float, TypeClass::Int];
+        }
+        for t in order {
+            let v = &self.rows[class.index() * 4 + tc_index(t)];
+            if v.is_empty() {
+                continue;
+            }
+            let row = v.iter().find(|(mb, _)| *mb >= bits).or_else(|| v.last()).map(|(_, r)| *r).unwrap();
+            let b = bits.max(1) as f64;
+            return OpCost {
+                lat: row.lat,
+                delay_ns: row.delay_ns,
+                lut: row.lut + row.lut_per_bit * b,
+                ff: row.ff + row.ff_per_bit * b,
+                dsp: row.dsp,
+            };
+        }
+        OpCost { lat: 0, delay_ns: 1.0, ..OpCost::default() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtins_parse_and_answer_to_aliases() {
+        for p in Profile::parts() {
+            Profile::builtin(p).unwrap();
+        }
+        assert_eq!(Profile::builtin("xcu280-fsvh2892-2L-e").unwrap().name, "xcu280");
+        assert_eq!(Profile::builtin("XCVU9P-flgb2104-2-i").unwrap().name, "vu9p");
+        match Profile::builtin("xc7z020") {
+            Err(EstimateError::UnknownPart(q, known)) => {
+                assert_eq!(q, "xc7z020");
+                assert!(known.contains("xcu280") && known.contains("vu9p"));
+            }
+            other => panic!("expected UnknownPart, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn latency_interpolates_in_frequency() {
+        let pts = [(10.0, 4), (4.0, 7)];
+        assert_eq!(latency_at(&pts, 10.0), 4);
+        assert_eq!(latency_at(&pts, 20.0), 4);
+        assert_eq!(latency_at(&pts, 4.0), 7);
+        // 175 MHz is halfway between 100 and 250 MHz: 5.5 → 6.
+        assert_eq!(latency_at(&pts, 1000.0 / 175.0), 6);
+        // 500 MHz: twice the fastest point's frequency.
+        assert_eq!(latency_at(&pts, 2.0), 14);
+    }
+
+    #[test]
+    fn op_table_picks_rows_by_width_and_type() {
+        let p = Profile::builtin("xcu280").unwrap();
+        let t = OpTable::resolve(&p, 10.0);
+        assert_eq!(t.get(OpClass::Mul, TypeClass::Int, 32).dsp, 3.0);
+        assert_eq!(t.get(OpClass::Mul, TypeClass::Int, 16).dsp, 1.0);
+        assert_eq!(t.get(OpClass::Add, TypeClass::Float, 32).dsp, 2.0);
+        // Half falls back to float where it has no row.
+        assert_eq!(t.get(OpClass::Div, TypeClass::Half, 16).lat, t.get(OpClass::Div, TypeClass::Float, 32).lat);
+        assert_eq!(t.get(OpClass::Free, TypeClass::Int, 32), OpCost::default());
+    }
+
+    #[test]
+    fn bad_profile_is_reported() {
+        assert!(matches!(Profile::from_toml_str("name = 1"), Err(EstimateError::BadProfile(..))));
+    }
+}

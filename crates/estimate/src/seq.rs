@@ -1,0 +1,553 @@
+//! The function-level model: a non-pipelined body is an FSM that runs its blocks, loops and
+//! calls one after another; loops are scheduled as pipelined (`depth + II·(TC−1)`), flattened
+//! perfect nests, or sequential (`TC · iteration`); dataflow regions overlap their stages.
+//! Also sums resources: shared units of the FSM, one module per pipelined loop and per call.
+
+use crate::flat::{Flat, FnEnv};
+use crate::memory::{plan_arrays, storage_cost, Binding};
+use crate::model::{Lat, Res, Trip, UnitBag};
+use crate::ops::shareable;
+use crate::plan::{has_loops, merlin_partitions, plan_function, trip, unrolled_ops};
+use crate::profile::{OpTable, Profile};
+use hlsseek_ir::{ArrayKind, Function, Kernel, Loop, Node, OpKind, Region};
+use hlsseek_qor::LoopReport;
+use std::collections::HashMap;
+
+/// What a caller needs to know about a function.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Summary {
+    pub lat: Lat,
+    /// Interval between starts when the function is pipelined or dataflow.
+    pub ii: Option<u64>,
+    pub res: Res,
+    pub inline: bool,
+}
+
+pub(crate) struct Ctx<'k> {
+    pub kernel: &'k Kernel,
+    pub prof: &'k Profile,
+    pub table: OpTable,
+    pub eff: f64,
+    pub merlin: bool,
+    pub summaries: HashMap<String, Summary>,
+    pub notes: Vec<String>,
+    pub reports: Vec<LoopReport>,
+    visiting: Vec<String>,
+}
+
+impl<'k> Ctx<'k> {
+    pub(crate) fn new(kernel: &'k Kernel, prof: &'k Profile, period: f64) -> Ctx<'k> {
+        let merlin = kernel.top_function().is_some_and(|f| f.directives.merlin_kernel)
+            || kernel.pragmas.iter().any(|p| p.dialect == Some(hlsseek_ir::Dialect::Accel));
+        Ctx {
+            kernel,
+            prof,
+            table: OpTable::resolve(prof, period),
+            eff: period * (1.0 - prof.clock.uncertainty_fraction),
+            merlin,
+            summaries: HashMap::new(),
+            notes: Vec::new(),
+            reports: Vec::new(),
+            visiting: Vec::new(),
+        }
+    }
+
+    fn note(&mut self, s: String) {
+        if !self.notes.contains(&s) {
+            self.notes.push(s);
+        }
+    }
+
+    fn callees(r: &'k Region, out: &mut Vec<&'k str>) {
+        for n in &r.nodes {
+            match n {
+                Node::Call(c) => out.push(c.callee.as_str()),
+                Node::Loop(l) => Self::callees(&l.body, out),
+                Node::Branch(b) => {
+                    Self::callees(&b.then_region, out);
+                    Self::callees(&b.else_region, out);
+                }
+                Node::Op(_) => {}
+            }
+        }
+    }
+
+    /// Summarise `f` (callees first). Returns the top-level interval for `is_top`.
+    pub(crate) fn function(&mut self, f: &'k Function, is_top: bool) -> (Summary, Option<u64>) {
+        self.visiting.push(f.name.clone());
+        let mut calls = Vec::new();
+        Self::callees(&f.body, &mut calls);
+        for c in calls {
+            if self.summaries.contains_key(c) || self.visiting.iter().any(|v| v == c) {
+                if self.visiting.iter().any(|v| v == c) {
+                    self.note(format!("recursive call to {c} not modelled"));
+                }
+                continue;
+            }
+            match self.kernel.function(c) {
+                Some(g) => {
+                    let (s, _) = self.function(g, false);
+                    self.summaries.insert(c.to_string(), s);
+                }
+                None => self.note(format!("call to {c}: function not in the kernel, counted as 0 cycles")),
+            }
+        }
+        let plans = plan_function(f, self.prof, self.merlin);
+        for n in &plans.notes {
+            self.note(n.clone());
+        }
+        let requests = if self.merlin { merlin_partitions(f, &plans, self.prof) } else { Vec::new() };
+        let arrays = plan_arrays(f, is_top, self.merlin, &requests, self.prof);
+        let mut max_op = 0usize;
+        max_ops(&f.body, &mut max_op);
+        let env = FnEnv { f, plans, arrays, max_op };
+        let (summary, interval, reports, notes) = {
+            let flat = Flat::new(&env, self.prof, &self.table, &self.summaries, self.eff);
+            let mut s = Seq { prof: self.prof, flat, pool: UnitBag::default(), modules: Res::default(), states: 0.0, loops: 0.0, reports: Vec::new(), notes: Vec::new() };
+            let (lat, interval) = s.function(f);
+            let mut res = s.pool.cost();
+            res.add(s.modules);
+            let r = &self.prof.resources;
+            res.lut += s.states * r.lut_per_state + s.loops * r.lut_per_loop;
+            res.ff += s.states * r.ff_per_state + s.loops * r.ff_per_loop;
+            for (a, p) in f.arrays.iter().zip(&env.arrays) {
+                let (b, l, ff) = storage_cost(a, p, self.prof);
+                res.bram += b as f64;
+                res.lut += l;
+                res.ff += ff;
+            }
+            let inline = !is_top
+                && match &f.directives.inline {
+                    Some(d) => !d.off,
+                    None => !has_loops(&f.body) && unrolled_ops(&f.body, self.prof) <= self.prof.control.inline_max_ops,
+                };
+            let mut notes = s.notes;
+            notes.extend(s.flat.notes.drain(..));
+            (Summary { lat, ii: interval, res, inline }, interval, s.reports, notes)
+        };
+        for n in notes {
+            self.note(n);
+        }
+        for mut r in reports {
+            r.path.insert(0, f.name.clone());
+            self.reports.push(r);
+        }
+        self.visiting.pop();
+        (summary, interval)
+    }
+}
+
+fn max_ops(r: &Region, m: &mut usize) {
+    for n in &r.nodes {
+        match n {
+            Node::Op(op) => *m = (*m).max(op.id.0 as usize),
+            Node::Loop(l) => max_ops(&l.body, m),
+            Node::Branch(b) => {
+                max_ops(&b.then_region, m);
+                max_ops(&b.else_region, m);
+            }
+            Node::Call(_) => {}
+        }
+    }
+}
+
+struct Seq<'k, 'e> {
+    prof: &'e Profile,
+    flat: Flat<'k, 'e>,
+    /// Units of the FSM, shared between its states.
+    pool: UnitBag,
+    /// Sub-modules: pipelined loops and called functions.
+    modules: Res,
+    states: f64,
+    loops: f64,
+    reports: Vec<LoopReport>,
+    notes: Vec<String>,
+}
+
+impl<'k, 'e> Seq<'k, 'e> {
+    fn function(&mut self, f: &'k Function) -> (Lat, Option<u64>) {
+        if let Some(p) = f.directives.pipeline.as_ref().filter(|p| !p.off) {
+            let (depth, ii) = self.pipelined_block(&f.body.nodes, p.ii.unwrap_or(1).max(1) as u64, 1, &[]);
+            return (Lat::exact(depth), Some(ii));
+        }
+        if f.directives.dataflow.is_some() {
+            let (lat, interval) = self.dataflow(&f.body.nodes, &[]);
+            return (lat, interval);
+        }
+        (self.region(&f.body.nodes, 1, &[]), None)
+    }
+
+    fn is_flat(&self, n: &Node) -> bool {
+        match n {
+            Node::Op(_) => true,
+            Node::Branch(b) => b.then_region.nodes.iter().chain(&b.else_region.nodes).all(|n| self.is_flat(n)),
+            Node::Loop(l) => self.flat.env.plans.get(l).full && l.body.nodes.iter().all(|n| self.is_flat(n)),
+            Node::Call(c) => self.flat.summaries.get(&c.callee).is_none_or(|s| s.inline),
+        }
+    }
+
+    fn copies_in_bindings(&self) -> f64 {
+        self.flat.bindings.iter().map(|b| b.range as f64).product()
+    }
+
+    /// A straight-line block of the FSM: its cycles.
+    fn block(&mut self, nodes: &'k [Node]) -> u64 {
+        self.flat.reset();
+        let cp = self.copies_in_bindings();
+        let finish = self.flat.walk(nodes, cp);
+        let pb = self.flat.ports.port_bound(&self.flat.env.arrays);
+        let lat = (finish - 1e-9).ceil().max(0.0) as u64;
+        let lat = lat.max(pb).max(self.prof.control.min_block_cycles);
+        // Costly units are shared between the states of the FSM; cheap ones are not (their
+        // input multiplexers would cost more than the unit).
+        let mut shared = UnitBag::default();
+        let mut own = UnitBag::default();
+        for &(k, c, n) in &self.flat.units.items {
+            if shareable(k.class, k.tc) {
+                shared.add(k, c, n);
+            } else {
+                own.add(k, c, n);
+            }
+        }
+        self.pool.max_merge(&shared);
+        self.modules.add(own.cost());
+        self.modules.add(self.flat.callee_res);
+        self.modules.lut += self.flat.mux_bits * self.prof.resources.lut_per_bank_mux_bit;
+        self.modules.ff += self.flat.reg_bits * self.prof.resources.ff_per_result_bit * 0.5;
+        self.states += lat as f64;
+        lat
+    }
+
+    fn region(&mut self, nodes: &'k [Node], copies: u64, path: &[String]) -> Lat {
+        let mut total = Lat::exact(0);
+        let mut i = 0;
+        while i < nodes.len() {
+            if self.is_flat(&nodes[i]) {
+                let mut j = i;
+                while j < nodes.len() && self.is_flat(&nodes[j]) {
+                    j += 1;
+                }
+                total = total.plus_c(self.block(&nodes[i..j]));
+                i = j;
+                continue;
+            }
+            let before = self.modules;
+            let lat = match &nodes[i] {
+                Node::Loop(l) => self.lp(l, path),
+                Node::Branch(b) => {
+                    let a = self.region(&b.then_region.nodes, 1, path);
+                    let c = self.region(&b.else_region.nodes, 1, path);
+                    self.states += 1.0;
+                    a.either(c).plus_c(1)
+                }
+                Node::Call(c) => match self.flat.summaries.get(&c.callee) {
+                    Some(s) => {
+                        self.modules.add(s.res);
+                        s.lat.plus_c(self.prof.control.call_overhead)
+                    }
+                    None => Lat::exact(self.prof.control.call_overhead),
+                },
+                Node::Op(_) => unreachable!("ops are flat"),
+            };
+            if copies > 1 {
+                // Copies of a loop nest made by unrolling an enclosing loop run one after another.
+                let mut extra = self.modules;
+                extra.lut -= before.lut;
+                extra.ff -= before.ff;
+                extra.dsp -= before.dsp;
+                extra.bram -= before.bram;
+                self.modules.add(extra.scaled((copies - 1) as f64));
+                total = total.plus(lat.times(Trip::exact(copies)));
+            } else {
+                total = total.plus(lat);
+            }
+            i += 1;
+        }
+        total
+    }
+
+    fn push_binding(&mut self, l: &'k Loop, uc: i64, range: u64) -> bool {
+        match &l.var {
+            Some(v) => {
+                self.flat.bindings.push(Binding { var: v.as_str(), uc, range });
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn pop_binding(&mut self, pushed: bool) {
+        if pushed {
+            self.flat.bindings.pop();
+        }
+    }
+
+    fn lp(&mut self, l: &'k Loop, path: &[String]) -> Lat {
+        let plan = self.flat.env.plans.get(l).clone();
+        let tc = trip(l, self.prof);
+        let name = l.name();
+        if tc.hi.is_none() {
+            self.notes.push(format!("loop {name}: unknown trip count, latency undefined"));
+        }
+        if plan.full {
+            // Fully unrolled but holding loops that stay: the copies run in sequence.
+            let pushed = self.push_binding(l, 1, 1);
+            let body = self.region(&l.body.nodes, 1, path);
+            self.pop_binding(pushed);
+            return body.times(tc);
+        }
+        if plan.flatten_child || plan.pipelined {
+            let mut chain: Vec<&'k Loop> = vec![l];
+            let mut outer = Trip::exact(1);
+            let mut cur = l;
+            while self.flat.env.plans.get(cur).flatten_child {
+                outer = outer.mul(trip(cur, self.prof));
+                match &cur.body.nodes[0] {
+                    Node::Loop(c) => {
+                        cur = c;
+                        chain.push(c);
+                    }
+                    _ => break,
+                }
+            }
+            let last = *chain.last().unwrap();
+            if !self.flat.env.plans.get(last).pipelined {
+                self.notes.push(format!("loop {name}: flatten chain does not end in a pipelined loop"));
+            }
+            let name = chain.iter().map(|c| c.name()).collect::<Vec<_>>().join("_");
+            // Outer loops of the chain become counters of the pipeline: their variables are unknown.
+            let mut pushed = Vec::new();
+            for c in &chain[..chain.len() - 1] {
+                pushed.push(self.push_binding(c, 1, 1));
+            }
+            let lat = self.pipelined_loop(last, outer, name, chain.len() > 1, path);
+            for p in pushed.into_iter().rev() {
+                self.pop_binding(p);
+            }
+            return lat;
+        }
+        let idx = self.reports.len();
+        self.reports.push(LoopReport::default());
+        let mut sub = path.to_vec();
+        sub.push(name.clone());
+        let uf = plan.unroll.max(1);
+        let pushed = self.push_binding(l, uf as i64, uf);
+        let copies = if plan.parallel_copies { 1 } else { uf };
+        let before = self.modules;
+        let body = if l.directives.dataflow.is_some() {
+            let (lat, interval) = self.dataflow(&l.body.nodes, &sub);
+            // Iterations overlap at the stage interval.
+            self.pop_binding(pushed);
+            let iters = tc.map(|n| n.div_ceil(uf));
+            let int = interval.unwrap_or(lat.hi.unwrap_or(0));
+            let total = Lat { lo: iters.lo.map(|n| n.saturating_sub(1) * int), hi: iters.hi.map(|n| n.saturating_sub(1) * int) }.plus(lat);
+            self.loops += 1.0;
+            self.reports[idx] = LoopReport {
+                name,
+                path: path.to_vec(),
+                trip_count: tc.to_qor(),
+                latency: total.to_qor(),
+                iteration_latency: lat.hi,
+                ii: interval,
+                pipelined: false,
+                unroll: uf,
+                flattened: false,
+            };
+            return total;
+        } else {
+            self.region(&l.body.nodes, copies, &sub)
+        };
+        self.pop_binding(pushed);
+        if plan.parallel_copies && uf > 1 {
+            let mut extra = self.modules;
+            extra.lut -= before.lut;
+            extra.ff -= before.ff;
+            extra.dsp -= before.dsp;
+            extra.bram -= before.bram;
+            self.modules.add(extra.scaled((uf - 1) as f64));
+        }
+        let c = &self.prof.control;
+        let iter = body.plus_c(c.seq_iter_overhead).max(Lat::exact(1));
+        let iters = tc.map(|n| n.div_ceil(uf));
+        let mut total = iter.times(iters).plus_c(c.seq_loop_exit);
+        if plan.tile > 1 {
+            total = total.plus(Lat::exact(c.seq_loop_exit).times(tc.map(|n| n.div_ceil(plan.tile))));
+        }
+        self.loops += 1.0;
+        self.states += 1.0;
+        self.reports[idx] = LoopReport {
+            name,
+            path: path.to_vec(),
+            trip_count: tc.to_qor(),
+            latency: total.to_qor(),
+            iteration_latency: iter.hi,
+            ii: None,
+            pipelined: false,
+            unroll: uf,
+            flattened: false,
+        };
+        total
+    }
+
+    /// Schedule a pipelined body: (depth, II).
+    fn pipelined_block(&mut self, nodes: &'k [Node], target: u64, uf: u64, carried: &'k [hlsseek_ir::CarriedDep]) -> (u64, u64) {
+        self.flat.reset();
+        let finish = self.flat.walk(nodes, uf as f64);
+        let depth = ((finish - 1e-9).ceil().max(1.0)) as u64;
+        let pb = self.flat.ports.port_bound(&self.flat.env.arrays);
+        let mut rec = 0u64;
+        for dep in carried {
+            let d = self.flat.dep_delay(dep);
+            rec = rec.max(((d - 1e-9) / dep.distance.max(1) as f64).ceil().max(0.0) as u64);
+        }
+        let ii = target.max(pb).max(rec).max(self.flat.call_ii).max(1);
+        self.account_pipeline(ii);
+        (depth, ii)
+    }
+
+    fn account_pipeline(&mut self, ii: u64) {
+        let mut units = UnitBag::default();
+        for &(k, c, n) in &self.flat.units.items {
+            units.add(k, c, (n / ii as f64).ceil());
+        }
+        let r = &self.prof.resources;
+        let mut res = units.cost();
+        res.add(self.flat.callee_res);
+        res.ff += self.flat.reg_bits * r.ff_per_result_bit;
+        res.lut += self.flat.mux_bits * r.lut_per_bank_mux_bit + r.lut_per_loop;
+        res.ff += r.ff_per_loop;
+        self.modules.add(res);
+    }
+
+    fn pipelined_loop(&mut self, l: &'k Loop, outer: Trip, name: String, flattened: bool, path: &[String]) -> Lat {
+        let plan = self.flat.env.plans.get(l).clone();
+        let idx = self.reports.len();
+        self.reports.push(LoopReport::default());
+        let uf = plan.unroll.max(1);
+        let pushed = self.push_binding(l, uf as i64, uf);
+        self.flat.reset();
+        let finish = self.flat.walk(&l.body.nodes, uf as f64);
+        let depth = ((finish - 1e-9).ceil().max(1.0)) as u64;
+        let pb = self.flat.ports.port_bound(&self.flat.env.arrays);
+        let mut rec = 0u64;
+        for dep in &l.carried {
+            let d = self.flat.dep_delay(dep);
+            let chain = if uf > 1 && !self.flat.tree_ok(l, dep) { d * uf as f64 } else { d };
+            rec = rec.max(((chain - 1e-9) / dep.distance.max(1) as f64).ceil().max(0.0) as u64);
+        }
+        self.pop_binding(pushed);
+        let ii = plan.target_ii.max(pb).max(rec).max(self.flat.call_ii).max(1);
+        if pb > plan.target_ii.max(rec) && pb > 1 {
+            self.notes.push(format!("loop {name}: II {ii} limited by memory ports"));
+        } else if rec > plan.target_ii && rec >= pb && rec > 1 {
+            self.notes.push(format!("loop {name}: II {ii} limited by a loop-carried dependence"));
+        }
+        self.account_pipeline(ii);
+        let ovh = self.prof.control.pipe_loop_overhead;
+        let tc = trip(l, self.prof);
+        let one = |n: u64| -> u64 {
+            if n == 0 {
+                ovh
+            } else {
+                depth + ii * (n - 1) + ovh
+            }
+        };
+        let (lat, iters) = if plan.tile > 1 {
+            // Strip-mined: the pipeline drains at the end of every tile.
+            let t = plan.tile;
+            let per = one(t.div_ceil(uf));
+            let segs = tc.map(|n| n.div_ceil(t)).mul(outer);
+            (Lat::exact(per).times(segs), tc.map(|n| n.div_ceil(uf)).mul(outer))
+        } else {
+            let iters = tc.map(|n| n.div_ceil(uf)).mul(outer);
+            (Lat { lo: iters.lo.map(one), hi: iters.hi.map(one) }, iters)
+        };
+        self.reports[idx] = LoopReport {
+            name,
+            path: path.to_vec(),
+            trip_count: if flattened { iters.to_qor() } else { tc.to_qor() },
+            latency: lat.to_qor(),
+            iteration_latency: Some(depth),
+            ii: Some(ii),
+            pipelined: true,
+            unroll: uf,
+            flattened,
+        };
+        lat
+    }
+
+    /// Dataflow: each loop, call or block of operations is a stage; stages overlap across
+    /// invocations, so the interval is the slowest stage and one invocation takes the sum
+    /// (ScaleHLS's model, hls-facts §How analytical...).
+    fn dataflow(&mut self, nodes: &'k [Node], path: &[String]) -> (Lat, Option<u64>) {
+        let mut total = Lat::exact(0);
+        let mut interval: Option<u64> = Some(1);
+        let mut i = 0;
+        while i < nodes.len() {
+            let mut j = i + 1;
+            if self.is_flat(&nodes[i]) {
+                while j < nodes.len() && self.is_flat(&nodes[j]) {
+                    j += 1;
+                }
+            }
+            let before = self.reports.len();
+            let lat = self.region(&nodes[i..j], 1, path);
+            // A pipelined-function stage starts again after its own II.
+            let stage_int = match &nodes[i] {
+                Node::Call(c) if j == i + 1 => self.flat.summaries.get(&c.callee).and_then(|s| s.ii).or(lat.hi),
+                _ => lat.hi,
+            };
+            let _ = before;
+            interval = match (interval, stage_int) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                _ => None,
+            };
+            total = total.plus(lat);
+            i = j;
+        }
+        (total, interval)
+    }
+}
+
+/// Merlin's off-chip transfers: each top-level array read is burst in before the compute,
+/// each one written is burst out after (bytes / bus width + a fixed burst cost).
+pub(crate) fn merlin_transfer_cycles(f: &Function, prof: &Profile) -> (u64, usize) {
+    let mut cycles = 0u64;
+    let mut ports = 0usize;
+    for (i, a) in f.arrays.iter().enumerate() {
+        if a.kind != ArrayKind::Param {
+            continue;
+        }
+        let Some(bits) = a.total_bits() else { continue };
+        let (mut rd, mut wr) = (false, false);
+        scan_rw(&f.body, i as u32, &mut rd, &mut wr);
+        let beats = (bits / 8).div_ceil(prof.merlin.bus_bytes.max(1));
+        let per = beats + prof.merlin.burst_overhead;
+        cycles += per * (rd as u64 + wr as u64);
+        if rd || wr {
+            ports += 1;
+        }
+    }
+    (cycles, ports)
+}
+
+fn scan_rw(r: &Region, array: u32, rd: &mut bool, wr: &mut bool) {
+    for n in &r.nodes {
+        match n {
+            Node::Op(op) => {
+                if op.access.as_ref().is_some_and(|a| a.array.0 == array) {
+                    match op.kind {
+                        OpKind::Store | OpKind::StreamWrite => *wr = true,
+                        _ => *rd = true,
+                    }
+                }
+            }
+            Node::Loop(l) => scan_rw(&l.body, array, rd, wr),
+            Node::Branch(b) => {
+                scan_rw(&b.then_region, array, rd, wr);
+                scan_rw(&b.else_region, array, rd, wr);
+            }
+            Node::Call(_) => {}
+        }
+    }
+}

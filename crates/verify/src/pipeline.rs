@@ -219,7 +219,7 @@ impl Verifier {
         }
         let prepared = self.prepare(task)?;
         let _slot = self.slot();
-        let sb = Sandbox::new(&self.state.join("run"), &self.state.join("uids"))?;
+        let sb = Sandbox::new(&self.state.join("run"))?;
         let cand_name = safe_name(&task.candidate_name, "candidate.cpp");
         sb.write(&cand_name, source.as_bytes())?;
 

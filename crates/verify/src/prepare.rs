@@ -56,7 +56,7 @@ pub fn prepare(state_dir: &Path, task: &Task, tc: &Toolchain<'_>) -> Result<Prep
     if dest.join("tb.o").is_file() {
         return Ok(products(&dest));
     }
-    let sb = Sandbox::new(&state_dir.join("run"), &state_dir.join("uids"))?;
+    let sb = Sandbox::new(&state_dir.join("run"))?;
     let inc = sb.path().join("include");
     std::fs::create_dir(&inc).map_err(|source| VerifyError::Write { path: inc.clone(), source })?;
     sb.give(&inc)?;

@@ -1,4 +1,4 @@
-//! The verifier's state directory: uid lease locks, sandbox parents, the mirrored HLS headers
+//! The verifier's state directory: sandbox parents, the mirrored HLS headers
 //! and per-task build products. It must be readable (not writable) by the sandbox uids, so it
 //! lives outside `$HOME` (often 0700): `$HLSSEEK_VERIFY_STATE`, else `<tmp>/hlsseek-verify-<euid>`.
 

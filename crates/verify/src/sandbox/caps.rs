@@ -4,7 +4,7 @@
 use serde::Serialize;
 use std::fs::{File, OpenOptions};
 use std::os::fd::AsRawFd;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 /// How network access is taken away.
@@ -85,17 +85,32 @@ fn probe_unshare(flags: libc::c_int) -> bool {
 const UID_BASE: u32 = 2_100_000_000;
 const UID_SLOTS: u32 = 4096;
 
-/// An exclusive claim on one unprivileged uid, held through an `flock` on a file in the state
-/// directory so that concurrent verifier processes never share a uid (they would share the
-/// process quota, and the post-run sweep would kill each other's processes).
+/// An exclusive claim on one unprivileged uid, held through an `flock` on a file in one
+/// machine-wide directory, so that no two sandboxes alive at once share a uid, whichever
+/// verifier or process owns them (they would share the process quota, and the post-run sweep
+/// would kill each other's processes).
 pub struct UidLease {
     pub uid: u32,
     _lock: File,
 }
 
+/// Machine-wide, root-only: `/run` is root-owned, so nobody else can plant the directory.
+fn lease_dir() -> PathBuf {
+    if Path::new("/run").is_dir() {
+        PathBuf::from("/run/hlsseek-uid-leases")
+    } else {
+        PathBuf::from("/tmp/hlsseek-uid-leases")
+    }
+}
+
 impl UidLease {
-    pub fn acquire(lock_dir: &Path) -> std::io::Result<UidLease> {
-        std::fs::create_dir_all(lock_dir)?;
+    pub fn acquire() -> std::io::Result<UidLease> {
+        let lock_dir = lease_dir();
+        std::fs::create_dir_all(&lock_dir)?;
+        let meta = std::fs::symlink_metadata(&lock_dir)?;
+        if !meta.is_dir() || std::os::unix::fs::MetadataExt::uid(&meta) != 0 {
+            return Err(std::io::Error::other(format!("{} is not a root-owned directory", lock_dir.display())));
+        }
         // Start at a pid-dependent slot so concurrent processes rarely contend for one lock.
         let start = std::process::id() % UID_SLOTS;
         for i in 0..UID_SLOTS {

@@ -82,14 +82,14 @@ pub struct Sandbox {
 
 impl Sandbox {
     /// Creates `parent/sbx-XXXX`, owned by the leased uid when there is one.
-    pub fn new(parent: &Path, lock_dir: &Path) -> Result<Sandbox> {
+    pub fn new(parent: &Path) -> Result<Sandbox> {
         let caps = Capabilities::get();
         let dir = tempfile::Builder::new()
             .prefix("sbx-")
             .tempdir_in(parent)
             .map_err(io_ctx(format!("creating a sandbox directory in {}", parent.display())))?;
         let lease = if caps.uid_drop {
-            let lease = UidLease::acquire(lock_dir).map_err(io_ctx("leasing a sandbox uid"))?;
+            let lease = UidLease::acquire().map_err(io_ctx("leasing a sandbox uid"))?;
             chown(dir.path(), Some(lease.uid), Some(lease.uid)).map_err(io_ctx("chown sandbox dir"))?;
             Some(lease)
         } else {

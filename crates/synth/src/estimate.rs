@@ -1,0 +1,69 @@
+//! The `estimate` backend: the embedded analytical estimator, always available.
+
+use crate::{Backend, FailureKind, QorReport, SynthFailure, SynthOutcome, SynthRequest, Target};
+use hlsseek_estimate::{estimate, EstimateError, Profile};
+use hlsseek_front::{parse_kernel, FrontErrorKind, FrontOptions};
+use std::time::Instant;
+
+pub struct EstimateBackend {
+    options: FrontOptions,
+    target: Target,
+}
+
+impl EstimateBackend {
+    pub fn new(options: FrontOptions) -> EstimateBackend {
+        EstimateBackend { options, target: Target { part: "xcu280-fsvh2892-2L-e".into(), clock_ns: 10.0 } }
+    }
+
+    fn run(&self, req: &SynthRequest) -> Result<QorReport, SynthFailure> {
+        let kernel = parse_kernel(&req.files, &req.top, &self.options).map_err(|e| {
+            let kind = match e.kind {
+                FrontErrorKind::Syntax | FrontErrorKind::Preprocess | FrontErrorKind::MissingTop => FailureKind::Syntax,
+                FrontErrorKind::Unsupported | FrontErrorKind::BadInput | FrontErrorKind::Io => FailureKind::Unsupported,
+            };
+            SynthFailure::new(kind, e.to_string())
+        })?;
+        let profile = Profile::builtin(&req.part).map_err(|e| SynthFailure::new(FailureKind::Unsupported, e.to_string()))?;
+        let est = estimate(&kernel, &profile, Some(req.clock_ns)).map_err(|e| {
+            let kind = match e {
+                EstimateError::MissingTop(_) => FailureKind::Syntax,
+                EstimateError::UnknownPart(..) => FailureKind::Unsupported,
+                EstimateError::BadProfile(..) => FailureKind::ToolError,
+            };
+            SynthFailure::new(kind, e.to_string())
+        })?;
+        Ok(QorReport { qor: est.qor, loops: est.loops, notes: est.notes })
+    }
+}
+
+impl Default for EstimateBackend {
+    fn default() -> Self {
+        EstimateBackend::new(FrontOptions::default())
+    }
+}
+
+impl Backend for EstimateBackend {
+    fn name(&self) -> &str {
+        "estimate"
+    }
+
+    /// The workspace version: the estimator's model ships with hlsseek, so a new release is
+    /// what changes its answers.
+    fn version(&self) -> String {
+        format!("hlsseek-estimate {}", env!("CARGO_PKG_VERSION"))
+    }
+
+    fn default_target(&self) -> Target {
+        self.target.clone()
+    }
+
+    fn synthesize(&self, req: &SynthRequest) -> SynthOutcome {
+        let start = Instant::now();
+        SynthOutcome {
+            result: crate::synthesizer::guard(|| self.run(req)),
+            seconds: start.elapsed().as_secs_f64(),
+            tool: "hlsseek-estimate".into(),
+            tool_version: env!("CARGO_PKG_VERSION").into(),
+        }
+    }
+}

@@ -119,7 +119,9 @@ impl<'a, 'd> Parser<'a, 'd> {
         let user_f64 = |tag| user.and_then(|u| child(u, tag)).map(|n| self.float(n)).transpose();
         let perf = self.required(root, "PerformanceEstimates")?;
         let overall = self.required(perf, "SummaryOfOverallLatency")?;
-        let latency = |tag| self.opt_count(overall, tag).map(|c| c.and_then(upper));
+        let latency_best = self.opt_count(overall, "Best-caseLatency")?.and_then(lower);
+        let latency_average = self.opt_count(overall, "Average-caseLatency")?.and_then(upper);
+        let latency_worst = self.opt_count(overall, "Worst-caseLatency")?.and_then(upper);
         let interval = Latency {
             min: self.opt_count(overall, "Interval-min")?.and_then(lower),
             max: self.opt_count(overall, "Interval-max")?.and_then(upper),
@@ -148,9 +150,9 @@ impl<'a, 'd> Parser<'a, 'd> {
             clock_uncertainty_ns: user_f64("ClockUncertainty")?.flatten(),
             estimated_clock_ns,
             pipeline_type: child(perf, "PipelineType").map(text).filter(|s| !s.is_empty()),
-            latency_best: self.opt_count(overall, "Best-caseLatency")?.and_then(lower),
-            latency_average: latency("Average-caseLatency")?,
-            latency_worst: latency("Worst-caseLatency")?,
+            latency_best,
+            latency_average,
+            latency_worst,
             interval,
             loops,
             resources,

@@ -46,6 +46,7 @@ pub(crate) struct Flat<'k, 'e> {
     /// Multiplexer bits for dynamic-bank reads of partitioned arrays.
     pub mux_bits: f64,
     pub notes: Vec<String>,
+    seen: Vec<(u32, u64, bool)>,
 }
 
 impl<'k, 'e> Flat<'k, 'e> {
@@ -68,6 +69,7 @@ impl<'k, 'e> Flat<'k, 'e> {
             call_ii: 1,
             mux_bits: 0.0,
             notes: Vec::new(),
+            seen: Vec::new(),
         }
     }
 
@@ -77,6 +79,7 @@ impl<'k, 'e> Flat<'k, 'e> {
         self.scalar_ready.clear();
         self.array_ready.iter_mut().for_each(|t| *t = 0.0);
         self.ports.clear();
+        self.seen.clear();
         self.units.clear();
         self.callee_res = Res::default();
         self.reg_bits = 0.0;
@@ -170,7 +173,19 @@ impl<'k, 'e> Flat<'k, 'e> {
                 let a = &mut self.array_ready[acc.array.0 as usize];
                 *a = a.max(finish);
             }
-            self.ports.record(acc, write, p, &self.bindings, op.id.0 as u64);
+            // The same address read (or written) twice in one block is one access: the tool
+            // reuses the value (and merges the writes).
+            let h = {
+                use std::hash::{Hash, Hasher};
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                acc.index.hash(&mut h);
+                h.finish()
+            };
+            let akey = (acc.array.0, h, write);
+            if !self.seen.contains(&akey) {
+                self.seen.push(akey);
+                self.ports.record(acc, write, p, &self.bindings, op.id.0 as u64);
+            }
             if !write && p.banks > 1 && !p.registers {
                 self.mux_bits += key.bits as f64 * p.banks as f64 * copies;
             }

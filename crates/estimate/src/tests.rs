@@ -425,7 +425,8 @@ mod props {
 
     fn shape() -> impl Strategy<Value = Shape> {
         (
-            prop::collection::vec(1u64..40, 1..4),
+            // Trip counts above every unroll factor: `UNROLL factor >= TC` would change the plan.
+            prop::collection::vec(4u64..40, 1..4),
             prop::collection::vec((0u8..8, 0u8..8), 1..10),
             any::<bool>(),
             prop::sample::select(vec![1u32, 2, 4]),

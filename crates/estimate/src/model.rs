@@ -89,6 +89,10 @@ impl Res {
         self.bram += o.bram;
     }
 
+    pub(crate) fn minus(self, o: Res) -> Res {
+        Res { lut: self.lut - o.lut, ff: self.ff - o.ff, dsp: self.dsp - o.dsp, bram: self.bram - o.bram }
+    }
+
     pub(crate) fn scaled(self, k: f64) -> Res {
         Res { lut: self.lut * k, ff: self.ff * k, dsp: self.dsp * k, bram: self.bram * k }
     }

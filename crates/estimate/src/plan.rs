@@ -178,7 +178,9 @@ impl<'a> Planner<'a> {
                 (Some(f), Some(n)) if f as u64 >= n => plan.full = true,
                 (Some(f), _) => plan.unroll = (f as u64).max(1),
             }
-            if plan.unroll > 1 && accel(u.dialect) {
+            // Merlin runs the copies of a loop nest side by side unless they update the same
+            // data (a dependence carried by the unrolled loop).
+            if (plan.unroll > 1 || plan.full) && accel(u.dialect) && l.carried.is_empty() {
                 plan.parallel_copies = true;
             }
         }
@@ -198,9 +200,17 @@ impl<'a> Planner<'a> {
             plan.parallel_copies = false;
         }
         self.plans.loops.insert(l.id.0, plan.clone());
-        let children = self.region(&l.body, in_pipe || plan.full || explicit);
+        // Only a pipeline unrolls what is inside; a fully unrolled loop's children keep their own plan.
+        let children = self.region(&l.body, in_pipe || explicit);
         if plan.full {
-            return Status::Gone;
+            // Loops left inside a fully unrolled loop are still pipelined by default.
+            for (id, st) in &children {
+                if let Status::Candidate { .. } = st {
+                    self.pipeline_auto(*id);
+                }
+            }
+            let all_gone = children.iter().all(|(_, st)| *st == Status::Gone);
+            return if all_gone { Status::Gone } else { Status::Done };
         }
         let remaining: Vec<(u32, Status)> = children.into_iter().filter(|(_, s)| *s != Status::Gone).collect();
         if remaining.is_empty() {

@@ -232,6 +232,11 @@ impl<'k, 'e> Seq<'k, 'e> {
                 continue;
             }
             let before = self.modules;
+            // Sequential copies: inside the node, the unrolled variable is one unknown value.
+            let saved = if copies > 1 { self.flat.bindings.last().copied() } else { None };
+            if let (Some(b), Some(top)) = (saved, self.flat.bindings.last_mut()) {
+                *top = Binding { uc: 1, range: 1, ..b };
+            }
             let lat = match &nodes[i] {
                 Node::Loop(l) => self.lp(l, path),
                 Node::Branch(b) => {
@@ -249,13 +254,12 @@ impl<'k, 'e> Seq<'k, 'e> {
                 },
                 Node::Op(_) => unreachable!("ops are flat"),
             };
+            if let (Some(b), Some(top)) = (saved, self.flat.bindings.last_mut()) {
+                *top = b;
+            }
             if copies > 1 {
                 // Copies of a loop nest made by unrolling an enclosing loop run one after another.
-                let mut extra = self.modules;
-                extra.lut -= before.lut;
-                extra.ff -= before.ff;
-                extra.dsp -= before.dsp;
-                extra.bram -= before.bram;
+                let extra = self.modules.minus(before);
                 self.modules.add(extra.scaled((copies - 1) as f64));
                 total = total.plus(lat.times(Trip::exact(copies)));
             } else {
@@ -290,10 +294,21 @@ impl<'k, 'e> Seq<'k, 'e> {
             self.notes.push(format!("loop {name}: unknown trip count, latency undefined"));
         }
         if plan.full {
+            let n = tc.hi.unwrap_or(1).max(1);
+            if plan.parallel_copies {
+                // Merlin: the copies of the nest run side by side (their loops see n copies).
+                let pushed = self.push_binding(l, 0, n);
+                let body = self.region(&l.body.nodes, 1, path);
+                self.pop_binding(pushed);
+                return body;
+            }
             // Fully unrolled but holding loops that stay: the copies run in sequence.
+            let before = self.modules;
             let pushed = self.push_binding(l, 1, 1);
             let body = self.region(&l.body.nodes, 1, path);
             self.pop_binding(pushed);
+            let extra = self.modules.minus(before);
+            self.modules.add(extra.scaled((n - 1) as f64));
             return body.times(tc);
         }
         if plan.flatten_child || plan.pipelined {
@@ -358,16 +373,18 @@ impl<'k, 'e> Seq<'k, 'e> {
             self.region(&l.body.nodes, copies, &sub)
         };
         self.pop_binding(pushed);
-        if plan.parallel_copies && uf > 1 {
-            let mut extra = self.modules;
-            extra.lut -= before.lut;
-            extra.ff -= before.ff;
-            extra.dsp -= before.dsp;
-            extra.bram -= before.bram;
-            self.modules.add(extra.scaled((uf - 1) as f64));
+        let _ = before;
+        // The copies of one unrolled iteration chain through the loop's own carried values.
+        let mut chain = 0.0f64;
+        if uf > 1 {
+            for dep in &l.carried {
+                let d = self.flat.dep_delay(dep);
+                let c = if self.flat.tree_ok(l, dep) { (uf as f64).log2().ceil() * d } else { (uf - 1) as f64 * d / dep.distance.max(1) as f64 };
+                chain = chain.max(c);
+            }
         }
         let c = &self.prof.control;
-        let iter = body.plus_c(c.seq_iter_overhead).max(Lat::exact(1));
+        let iter = body.plus_c(chain.ceil() as u64 + c.seq_iter_overhead).max(Lat::exact(1));
         let iters = tc.map(|n| n.div_ceil(uf));
         let mut total = iter.times(iters).plus_c(c.seq_loop_exit);
         if plan.tile > 1 {
@@ -426,7 +443,9 @@ impl<'k, 'e> Seq<'k, 'e> {
         let uf = plan.unroll.max(1);
         let pushed = self.push_binding(l, uf as i64, uf);
         self.flat.reset();
-        let finish = self.flat.walk(&l.body.nodes, uf as f64);
+        // Copies from enclosing Merlin-parallel loops are jammed into this pipeline.
+        let copies = self.copies_in_bindings();
+        let finish = self.flat.walk(&l.body.nodes, copies);
         let depth = ((finish - 1e-9).ceil().max(1.0)) as u64;
         let pb = self.flat.ports.port_bound(&self.flat.env.arrays);
         let mut rec = 0u64;

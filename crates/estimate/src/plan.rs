@@ -83,6 +83,19 @@ pub(crate) fn unrolled_ops(r: &Region, prof: &Profile) -> u64 {
     n
 }
 
+/// Known and the same in every execution (a loop that can be fully unrolled).
+pub(crate) fn constant_trip(l: &Loop, prof: &Profile) -> bool {
+    let t = trip(l, prof);
+    t.hi.is_some() && t.lo == t.hi
+}
+
+/// Every loop inside can be fully unrolled.
+pub(crate) fn unrollable(r: &Region, prof: &Profile) -> bool {
+    let mut ok = true;
+    r.visit_loops(&mut |l| ok &= constant_trip(l, prof));
+    ok
+}
+
 pub(crate) fn has_loops(r: &Region) -> bool {
     let mut any = false;
     r.visit_loops(&mut |_| any = true);
@@ -109,7 +122,7 @@ enum Status {
 pub(crate) fn plan_function(f: &Function, prof: &Profile, merlin: bool) -> Plans {
     let mut p = Planner { prof, merlin, plans: Plans::default() };
     let in_pipe = f.directives.pipeline.as_ref().is_some_and(|d| !d.off);
-    let st = p.region(&f.body, in_pipe);
+    let st = p.region(&f.body, in_pipe, false);
     for (id, s) in st {
         if let Status::Candidate { .. } = s {
             p.pipeline_auto(id);
@@ -126,17 +139,17 @@ impl<'a> Planner<'a> {
         e.target_ii = 1;
     }
 
-    fn region(&mut self, r: &Region, in_pipe: bool) -> Vec<(u32, Status)> {
+    fn region(&mut self, r: &Region, in_pipe: bool, no_auto: bool) -> Vec<(u32, Status)> {
         let mut out = Vec::new();
         for node in &r.nodes {
             match node {
                 Node::Loop(l) => {
-                    let s = self.lp(l, in_pipe);
+                    let s = self.lp(l, in_pipe, no_auto);
                     out.push((l.id.0, s));
                 }
                 Node::Branch(b) => {
-                    out.extend(self.region(&b.then_region, in_pipe));
-                    out.extend(self.region(&b.else_region, in_pipe));
+                    out.extend(self.region(&b.then_region, in_pipe, no_auto));
+                    out.extend(self.region(&b.else_region, in_pipe, no_auto));
                 }
                 _ => {}
             }
@@ -146,9 +159,9 @@ impl<'a> Planner<'a> {
 
     fn mark_full(&mut self, r: &Region) {
         r.visit_loops(&mut |l| {
-            let tc = trip(l, self.prof);
+            let ok = constant_trip(l, self.prof);
             let e = self.plans.loops.entry(l.id.0).or_default();
-            if tc.hi.is_some() {
+            if ok {
                 e.full = true;
                 e.pipelined = false;
                 e.auto_pipelined = false;
@@ -157,7 +170,7 @@ impl<'a> Planner<'a> {
         });
     }
 
-    fn lp(&mut self, l: &Loop, in_pipe: bool) -> Status {
+    fn lp(&mut self, l: &Loop, in_pipe: bool, no_auto: bool) -> Status {
         let tc = trip(l, self.prof);
         let d = &l.directives;
         let mut plan = LoopPlan { target_ii: 1, unroll: 1, ..LoopPlan::default() };
@@ -166,16 +179,17 @@ impl<'a> Planner<'a> {
             plan.tree_reduction = !u.reductions.is_empty();
         }
         if in_pipe {
-            if tc.hi.is_some() {
+            if constant_trip(l, self.prof) {
                 plan.full = true;
             } else {
                 self.plans.notes.push(format!("loop {} inside a pipeline has an unknown trip count: not unrolled", l.name()));
             }
         } else if let Some(u) = d.unroll.as_ref().filter(|u| !u.off) {
+            let constant = constant_trip(l, self.prof);
             match (u.factor, tc.hi) {
-                (None, Some(_)) => plan.full = true,
-                (None, None) => self.plans.notes.push(format!("loop {}: complete unroll of an unknown trip count ignored", l.name())),
-                (Some(f), Some(n)) if f as u64 >= n => plan.full = true,
+                (None, Some(_)) if constant => plan.full = true,
+                (None, _) => self.plans.notes.push(format!("loop {}: complete unroll of a variable trip count ignored", l.name())),
+                (Some(f), Some(n)) if f as u64 >= n && constant => plan.full = true,
                 (Some(f), _) => plan.unroll = (f as u64).max(1),
             }
             // Merlin runs the copies of a loop nest side by side unless they update the same
@@ -192,8 +206,16 @@ impl<'a> Planner<'a> {
             }
         }
         let pipe = if plan.full || in_pipe { None } else { d.pipeline.as_ref() };
-        let explicit = pipe.is_some_and(|p| !p.off);
+        let mut explicit = pipe.is_some_and(|p| !p.off);
         let off = pipe.is_some_and(|p| p.off);
+        let mut no_auto = no_auto;
+        if explicit && !unrollable(&l.body, self.prof) {
+            // Vitis cannot unroll a loop with variable bounds inside a pipeline: the pipeline
+            // is not built and nothing below it is pipelined either.
+            self.plans.notes.push(format!("loop {}: pipeline not applied (an inner loop has variable bounds)", l.name()));
+            explicit = false;
+            no_auto = true;
+        }
         if explicit {
             plan.pipelined = true;
             plan.target_ii = pipe.and_then(|p| p.ii).unwrap_or(1).max(1) as u64;
@@ -201,7 +223,7 @@ impl<'a> Planner<'a> {
         }
         self.plans.loops.insert(l.id.0, plan.clone());
         // Only a pipeline unrolls what is inside; a fully unrolled loop's children keep their own plan.
-        let children = self.region(&l.body, in_pipe || explicit);
+        let children = self.region(&l.body, in_pipe || explicit, no_auto);
         if plan.full {
             // Loops left inside a fully unrolled loop are still pipelined by default.
             for (id, st) in &children {
@@ -215,7 +237,10 @@ impl<'a> Planner<'a> {
         let remaining: Vec<(u32, Status)> = children.into_iter().filter(|(_, s)| *s != Status::Gone).collect();
         if remaining.is_empty() {
             // Innermost (after unrolling what is inside).
-            if explicit || off || in_pipe {
+            if explicit || off || in_pipe || no_auto {
+                return Status::Done;
+            }
+            if !self.prof.control.auto_pipeline_variable_trip && !constant_trip(l, self.prof) {
                 return Status::Done;
             }
             let small = tc.hi.is_some_and(|n| n <= self.prof.control.auto_pipeline_threshold);
@@ -230,6 +255,7 @@ impl<'a> Planner<'a> {
             && plan.unroll == 1
             && plan.tile <= 1
             && tc.hi.is_some()
+            && unrollable(&l.body, self.prof)
             && unrolled_ops(&l.body, self.prof) <= self.prof.control.auto_unroll_max_ops;
         if absorb {
             self.mark_full(&l.body);

@@ -71,6 +71,7 @@ pub struct ControlRules {
     pub min_block_cycles: u64,
     pub auto_pipeline_threshold: u64,
     pub auto_unroll_max_ops: u64,
+    pub auto_pipeline_variable_trip: bool,
     pub inline_max_ops: u64,
     pub float_tree_reduction: bool,
     pub assume_trip_count: u64,

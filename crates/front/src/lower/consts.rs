@@ -1,0 +1,106 @@
+//! Integer constant evaluation over tree-sitter expressions: literals, named constants
+//! (`const`, `constexpr`, `enum`, `static const`), operators, casts and `sizeof`.
+
+use super::Globals;
+use crate::pp::expr::{parse_char_literal, parse_int_literal};
+use std::collections::HashMap;
+use tree_sitter::Node;
+
+pub type Env = HashMap<String, i64>;
+
+pub fn eval_const(n: Node, src: &str, g: &Globals, env: &Env) -> Option<i64> {
+    eval(n, src, g, env, 0)
+}
+
+fn eval(n: Node, src: &str, g: &Globals, env: &Env, depth: u32) -> Option<i64> {
+    if depth > 128 {
+        return None;
+    }
+    let text = &src[n.byte_range()];
+    let sub = |k: Node| eval(k, src, g, env, depth + 1);
+    match n.kind() {
+        "number_literal" => parse_int_literal(text).or_else(|| {
+            // A float literal used as an integer (e.g. a bound of 1e3).
+            let t = text.trim_end_matches(['f', 'F', 'l', 'L']);
+            t.parse::<f64>().ok().filter(|v| v.is_finite() && v.fract() == 0.0 && v.abs() < 9e18).map(|v| v as i64)
+        }),
+        "char_literal" => parse_char_literal(text),
+        "true" => Some(1),
+        "false" | "null" | "nullptr" => Some(0),
+        "identifier" | "type_identifier" => env.get(text).or_else(|| g.consts.get(text)).copied(),
+        "qualified_identifier" => {
+            let last = text.rsplit("::").next().unwrap_or(text).trim();
+            env.get(last).or_else(|| g.consts.get(last)).copied()
+        }
+        "parenthesized_expression" | "condition_clause" | "type_descriptor" | "template_argument" => {
+            let mut c = n.walk();
+            let inner = n.named_children(&mut c).last()?;
+            sub(inner)
+        }
+        "unary_expression" => {
+            let v = sub(n.child_by_field_name("argument")?)?;
+            match n.child_by_field_name("operator").map(|o| &src[o.byte_range()]) {
+                Some("-") => Some(v.wrapping_neg()),
+                Some("+") => Some(v),
+                Some("!") => Some((v == 0) as i64),
+                Some("~") => Some(!v),
+                _ => None,
+            }
+        }
+        "binary_expression" => {
+            let l = sub(n.child_by_field_name("left")?)?;
+            let r = sub(n.child_by_field_name("right")?)?;
+            let op = &src[n.child_by_field_name("operator")?.byte_range()];
+            Some(match op {
+                "+" => l.wrapping_add(r),
+                "-" => l.wrapping_sub(r),
+                "*" => l.wrapping_mul(r),
+                "/" if r != 0 => l.wrapping_div(r),
+                "%" if r != 0 => l.wrapping_rem(r),
+                "<<" => l.wrapping_shl(r.clamp(0, 63) as u32),
+                ">>" => l.wrapping_shr(r.clamp(0, 63) as u32),
+                "&" => l & r,
+                "|" => l | r,
+                "^" => l ^ r,
+                "&&" => (l != 0 && r != 0) as i64,
+                "||" => (l != 0 || r != 0) as i64,
+                "<" => (l < r) as i64,
+                ">" => (l > r) as i64,
+                "<=" => (l <= r) as i64,
+                ">=" => (l >= r) as i64,
+                "==" => (l == r) as i64,
+                "!=" => (l != r) as i64,
+                _ => return None,
+            })
+        }
+        "conditional_expression" => {
+            let c = sub(n.child_by_field_name("condition")?)?;
+            sub(n.child_by_field_name(if c != 0 { "consequence" } else { "alternative" })?)
+        }
+        "cast_expression" => sub(n.child_by_field_name("value")?),
+        "sizeof_expression" => {
+            let bits = if let Some(t) = n.child_by_field_name("type") {
+                let ty = g.resolve_type(t, src);
+                ty.scalar.bits() as u64 * ty.dims.iter().map(|d| d.unwrap_or(1)).product::<u64>()
+            } else {
+                32
+            };
+            Some(bits.div_ceil(8).max(1) as i64)
+        }
+        "call_expression" => {
+            // A few constexpr helpers kernels use in bounds.
+            let f = &src[n.child_by_field_name("function")?.byte_range()];
+            let args = n.child_by_field_name("arguments")?;
+            let mut c = args.walk();
+            let vals: Option<Vec<i64>> = args.named_children(&mut c).map(sub).collect();
+            let vals = vals?;
+            match (f.rsplit("::").next().unwrap_or(f), vals.as_slice()) {
+                ("min", [a, b]) => Some(*a.min(b)),
+                ("max", [a, b]) => Some(*a.max(b)),
+                ("abs", [a]) => Some(a.wrapping_abs()),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}

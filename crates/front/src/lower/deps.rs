@@ -1,0 +1,252 @@
+//! Loop-carried dependences: scalars read before written in a loop body (reductions and
+//! recurrences through registers), and store/load pairs on one array whose indices make an
+//! iteration read what an earlier one wrote (through memory).
+
+use super::func::RegionCx;
+use hlsseek_ir::{Array, CarriedDep, DepKind, IndexExpr, Node, Op, OpId, OpKind, Operand, Region};
+use std::collections::HashMap;
+
+fn family(k: &OpKind) -> Option<u8> {
+    Some(match k {
+        OpKind::Add | OpKind::Sub => 0,
+        OpKind::Mul => 1,
+        OpKind::Min => 2,
+        OpKind::Max => 3,
+        OpKind::And => 4,
+        OpKind::Or => 5,
+        OpKind::Xor => 6,
+        _ => return None,
+    })
+}
+
+/// A chain is a reduction when its arithmetic is one associative operator (a merge Select
+/// after a conditional update does not change that).
+fn is_reduction(ops: &[&Op]) -> bool {
+    let mut fam = None;
+    for op in ops {
+        if matches!(op.kind, OpKind::Select | OpKind::Cast | OpKind::Load | OpKind::Store) {
+            continue;
+        }
+        match (family(&op.kind), fam) {
+            (Some(f), None) => fam = Some(f),
+            (Some(f), Some(g)) if f == g => {}
+            _ => return false,
+        }
+    }
+    fam.is_some()
+}
+
+fn region_ops(r: &Region) -> Vec<&Op> {
+    r.ops().collect()
+}
+
+/// Longest dataflow path in `ops` from an op satisfying `start` to `end`.
+fn longest_path(ops: &[&Op], start: impl Fn(&Op) -> bool, end: OpId) -> Option<Vec<OpId>> {
+    let mut best: HashMap<OpId, (u32, Option<OpId>)> = HashMap::new();
+    for op in ops {
+        let mut cur: Option<(u32, Option<OpId>)> = start(op).then_some((1, None));
+        for o in &op.operands {
+            if let Operand::Op(p) = o {
+                if let Some(&(d, _)) = best.get(p) {
+                    if cur.is_none_or(|(c, _)| d + 1 > c) {
+                        cur = Some((d + 1, Some(*p)));
+                    }
+                }
+            }
+        }
+        if let Some(c) = cur {
+            best.insert(op.id, c);
+        }
+        if op.id == end {
+            break;
+        }
+    }
+    let mut path = vec![end];
+    let mut at = best.get(&end)?.1;
+    while let Some(p) = at {
+        path.push(p);
+        at = best.get(&p).and_then(|b| b.1);
+        if path.len() > ops.len() + 1 {
+            break;
+        }
+    }
+    path.reverse();
+    Some(path)
+}
+
+/// The operations from the read of scalar `x` to its last write in `region`, and whether the
+/// cycle is a reduction.
+pub fn scalar_chain(region: &Region, cx: &RegionCx, x: &str) -> (Vec<OpId>, bool) {
+    let ops = region_ops(region);
+    match cx.defs.get(x).map(|v| &v.op) {
+        Some(Operand::Op(end)) => {
+            let reads_x = |op: &Op| op.operands.iter().any(|o| matches!(o, Operand::Scalar(s) if s == x));
+            match longest_path(&ops, reads_x, *end) {
+                Some(path) => {
+                    let chain: Vec<&Op> = path.iter().filter_map(|id| ops.iter().find(|o| o.id == *id).copied()).collect();
+                    let mut full = cx.nested_chains.get(x).map(|c| c.0.clone()).unwrap_or_default();
+                    let red = is_reduction(&chain);
+                    full.retain(|id| !path.contains(id));
+                    if cx.nested_chains.contains_key(x) && !chain.first().is_some_and(|o| reads_x(o)) {
+                        full.extend(path);
+                        (full, red)
+                    } else {
+                        (path, red)
+                    }
+                }
+                None => match cx.nested_chains.get(x) {
+                    Some((c, r)) => {
+                        let mut c = c.clone();
+                        c.push(*end);
+                        (c, *r)
+                    }
+                    None => (vec![*end], false),
+                },
+            }
+        }
+        Some(Operand::Scalar(_)) | None => cx.nested_chains.get(x).cloned().unwrap_or_default(),
+        _ => (Vec::new(), false),
+    }
+}
+
+pub fn scalar_deps(body: &Region, cx: &RegionCx, iv: Option<&str>) -> Vec<CarriedDep> {
+    let mut out = Vec::new();
+    for (x, _) in &cx.exposed {
+        if Some(x.as_str()) == iv || !cx.written.contains(x) {
+            continue;
+        }
+        let (ops, red) = scalar_chain(body, cx, x);
+        out.push(CarriedDep {
+            kind: if red { DepKind::Reduction } else { DepKind::Recurrence },
+            variable: x.clone(),
+            through_memory: false,
+            distance: 1,
+            ops,
+        });
+    }
+    out
+}
+
+struct Acc<'r> {
+    op: &'r Op,
+    region: usize,
+}
+
+fn collect<'r>(r: &'r Region, regions: &mut Vec<&'r Region>, accs: &mut Vec<Acc<'r>>, ivs: &mut Vec<String>, depth: u32) {
+    if depth > 512 {
+        return;
+    }
+    let ri = regions.len();
+    regions.push(r);
+    for n in &r.nodes {
+        match n {
+            Node::Op(op) if matches!(op.kind, OpKind::Load | OpKind::Store) && op.access.is_some() => accs.push(Acc { op, region: ri }),
+            Node::Loop(l) => {
+                if let Some(v) = &l.var {
+                    ivs.push(v.clone());
+                }
+                collect(&l.body, regions, accs, ivs, depth + 1);
+            }
+            Node::Branch(b) => {
+                collect(&b.then_region, regions, accs, ivs, depth + 1);
+                collect(&b.else_region, regions, accs, ivs, depth + 1);
+            }
+            _ => {}
+        }
+    }
+}
+
+enum Dist {
+    /// Every iteration may touch the cell the previous one wrote.
+    Invariant,
+    Exact(i64),
+    None,
+}
+
+fn distance(s: &[IndexExpr], l: &[IndexExpr], v: Option<&str>, inner: &[String]) -> Dist {
+    if s.len() != l.len() {
+        return Dist::None;
+    }
+    if s.iter().chain(l).any(|e| !e.affine) {
+        return if s == l { Dist::Invariant } else { Dist::None };
+    }
+    let mut exact: Option<i64> = None;
+    for (a, b) in s.iter().zip(l) {
+        let (ca, cb) = v.map_or((0, 0), |v| (a.coeff(v), b.coeff(v)));
+        let others = |e: &IndexExpr| {
+            let mut t: Vec<(String, i64)> = e.terms.iter().filter(|(x, c)| Some(x.as_str()) != v && *c != 0).cloned().collect();
+            t.sort();
+            t
+        };
+        let (oa, ob) = (others(a), others(b));
+        let varies = oa.iter().chain(&ob).any(|(x, _)| inner.contains(x));
+        if oa != ob && !varies {
+            return Dist::None;
+        }
+        if ca != cb {
+            return Dist::None;
+        }
+        if ca == 0 {
+            if a.constant != b.constant && !varies {
+                return Dist::None;
+            }
+            continue;
+        }
+        let diff = a.constant - b.constant;
+        if diff % ca != 0 {
+            return Dist::None;
+        }
+        let d = diff / ca;
+        match exact {
+            Some(e) if e != d => return Dist::None,
+            _ => exact = Some(d),
+        }
+    }
+    match exact {
+        None => Dist::Invariant,
+        Some(d) if d > 0 => Dist::Exact(d),
+        Some(_) => Dist::None,
+    }
+}
+
+pub fn memory_deps(body: &Region, iv: Option<&str>, arrays: &[Array]) -> Vec<CarriedDep> {
+    let mut regions = Vec::new();
+    let mut accs = Vec::new();
+    let mut inner = Vec::new();
+    collect(body, &mut regions, &mut accs, &mut inner, 0);
+    let mut out: Vec<CarriedDep> = Vec::new();
+    for s in accs.iter().filter(|a| a.op.kind == OpKind::Store) {
+        let sa = s.op.access.as_ref().expect("filtered");
+        for l in accs.iter().filter(|a| a.op.kind == OpKind::Load) {
+            let la = l.op.access.as_ref().expect("filtered");
+            if la.array != sa.array {
+                continue;
+            }
+            let (dist, invariant) = match distance(&sa.index, &la.index, iv, &inner) {
+                Dist::None => continue,
+                Dist::Invariant => (1, true),
+                Dist::Exact(d) => (d.min(u32::MAX as i64) as u32, false),
+            };
+            let (ops, red) = if s.region == l.region {
+                let rops = region_ops(regions[s.region]);
+                match longest_path(&rops, |o| o.id == l.op.id, s.op.id) {
+                    Some(p) => {
+                        let chain: Vec<&Op> = p.iter().filter_map(|id| rops.iter().find(|o| o.id == *id).copied()).collect();
+                        let red = is_reduction(&chain);
+                        (p, red)
+                    }
+                    None => (vec![l.op.id, s.op.id], false),
+                }
+            } else {
+                (vec![l.op.id, s.op.id], false)
+            };
+            let kind = if invariant && red { DepKind::Reduction } else { DepKind::Recurrence };
+            let name = arrays.get(sa.array.0 as usize).map_or_else(String::new, |a| a.name.clone());
+            if out.iter().any(|d| d.variable == name && d.distance == dist && d.through_memory) {
+                continue;
+            }
+            out.push(CarriedDep { kind, variable: name, through_memory: true, distance: dist, ops });
+        }
+    }
+    out
+}

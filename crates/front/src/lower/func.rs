@@ -1,0 +1,904 @@
+//! One function: parameters, declarations, statements, loops (induction variables and trip
+//! counts) and pragma attachment. Expressions are in [`super::expr`].
+
+use super::consts::{eval_const, Env};
+use super::deps;
+use super::types::{unwrap_declarator, TyInfo};
+use super::Globals;
+use crate::pp::PpOutput;
+use crate::pragma::{self, Class, Pragma};
+use hlsseek_ir::{
+    Array, ArrayId, ArrayKind, Branch, Diagnostic, Dialect, Function, FunctionDirectives, Loc, Loop, LoopDirectives,
+    LoopId, Node as IrNode, Op, OpId, OpKind, Operand, Param, PragmaRecord, PragmaTarget, Region, ScalarType, Severity,
+    TripCount, TripSource,
+};
+use std::collections::{HashMap, HashSet};
+use tree_sitter::Node;
+
+/// Nesting beyond this (statements + expressions) is refused rather than risking the stack.
+pub const MAX_DEPTH: u32 = 400;
+
+#[derive(Clone, Debug)]
+pub enum Var {
+    Scalar(TyInfo),
+    Array(ArrayId, TyInfo),
+    Const(i64, TyInfo),
+}
+
+/// A value: an operand with its type.
+#[derive(Clone, Debug)]
+pub struct Val {
+    pub op: Operand,
+    pub ty: ScalarType,
+    pub ap: bool,
+}
+
+impl Val {
+    pub fn int(v: i64) -> Self {
+        Val { op: Operand::Int(v), ty: ScalarType::I32, ap: false }
+    }
+}
+
+/// A region under construction, with what dependence analysis needs about scalars.
+pub struct RegionCx {
+    pub nodes: Vec<IrNode>,
+    /// Current value of each scalar written in this region.
+    pub defs: HashMap<String, Val>,
+    /// Scalars declared outside the region that are read before being written in it.
+    pub exposed: Vec<(String, usize)>,
+    pub written: Vec<String>,
+    pub scope_base: usize,
+    /// For scalars last written inside a nested loop or branch: the chain found there.
+    pub nested_chains: HashMap<String, (Vec<OpId>, bool)>,
+}
+
+impl RegionCx {
+    fn new(scope_base: usize) -> Self {
+        RegionCx { nodes: Vec::new(), defs: HashMap::new(), exposed: Vec::new(), written: Vec::new(), scope_base, nested_chains: HashMap::new() }
+    }
+}
+
+pub struct LoopFrame {
+    pub id: LoopId,
+    pub var: Option<String>,
+    /// Values the induction variable takes (inclusive), when known.
+    pub range: Option<(i64, i64)>,
+    pub directives: LoopDirectives,
+}
+
+pub struct FnCx<'a> {
+    pub g: &'a Globals,
+    pub src: &'a str,
+    pub pp: &'a PpOutput,
+    pub fname: String,
+    pub arrays: Vec<Array>,
+    pub array_info: Vec<TyInfo>,
+    pub scopes: Vec<HashMap<String, Var>>,
+    pub regions: Vec<RegionCx>,
+    pub loops: Vec<LoopFrame>,
+    pub next_op: u32,
+    pub loop_counter: &'a mut u32,
+    pub pragmas: &'a mut Vec<PragmaRecord>,
+    pub diags: &'a mut Vec<Diagnostic>,
+    pub directives: FunctionDirectives,
+    pub array_pragmas: Vec<(usize, Pragma)>,
+    /// Scalars assigned anywhere in the function (not loop-invariant symbols).
+    pub assigned: HashSet<String>,
+    pub depth: u32,
+    pub too_deep: Option<Loc>,
+    pub env: Env,
+}
+
+pub fn is_pragma(n: Node, src: &str) -> bool {
+    n.child_by_field_name("directive").is_some_and(|d| src[d.byte_range()].trim() == "#pragma")
+}
+
+pub fn pragma_of(n: Node, src: &str, pp: &PpOutput) -> Pragma {
+    let text = n.child_by_field_name("argument").map_or("", |a| &src[a.byte_range()]);
+    let loc = pp.loc(n.start_position().row, n.start_position().column);
+    pragma::parse(text, loc)
+}
+
+pub fn function_declarator(n: Node) -> Option<Node> {
+    let mut cur = n.child_by_field_name("declarator");
+    let mut guard = 0;
+    while let Some(d) = cur {
+        guard += 1;
+        if d.kind() == "function_declarator" || guard > 32 {
+            return Some(d);
+        }
+        cur = d.child_by_field_name("declarator").or_else(|| {
+            let mut c = d.walk();
+            let x = d.named_children(&mut c).next();
+            x
+        });
+    }
+    None
+}
+
+pub fn function_name(n: Node, src: &str) -> String {
+    function_declarator(n)
+        .and_then(|fd| fd.child_by_field_name("declarator"))
+        .map(|d| src[d.byte_range()].to_string())
+        .unwrap_or_else(|| "<anonymous>".into())
+}
+
+pub fn has_qualifier(n: Node, src: &str, q: &str) -> bool {
+    let mut c = n.walk();
+    let r = n
+        .children(&mut c)
+        .any(|ch| matches!(ch.kind(), "type_qualifier" | "storage_class_specifier" | "constexpr") && src[ch.byte_range()].trim() == q);
+    r
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn lower_function(
+    g: &Globals,
+    pp: &PpOutput,
+    n: Node,
+    tparams: &[(String, Option<i64>)],
+    merlin_kernel: bool,
+    loop_counter: &mut u32,
+    pragmas: &mut Vec<PragmaRecord>,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Function, (Loc, String)> {
+    let src = pp.text.as_str();
+    let name = function_name(n, src);
+    let loc = pp.loc(n.start_position().row, n.start_position().column);
+    let mut env = Env::new();
+    for (p, v) in tparams {
+        if let Some(v) = v {
+            env.insert(p.clone(), *v);
+        }
+    }
+    if !tparams.is_empty() {
+        diags.push(Diagnostic {
+            severity: Severity::Note,
+            loc,
+            message: format!("template `{name}` lowered once; template parameters without defaults are unknown"),
+        });
+    }
+    let mut cx = FnCx {
+        g,
+        src,
+        pp,
+        fname: name.clone(),
+        arrays: Vec::new(),
+        array_info: Vec::new(),
+        scopes: vec![HashMap::new()],
+        regions: vec![RegionCx::new(1)],
+        loops: Vec::new(),
+        next_op: 0,
+        loop_counter,
+        pragmas,
+        diags,
+        directives: FunctionDirectives { merlin_kernel, ..Default::default() },
+        array_pragmas: Vec::new(),
+        assigned: HashSet::new(),
+        depth: 0,
+        too_deep: None,
+        env,
+    };
+    let ret = n.child_by_field_name("type").map_or(ScalarType::Void, |t| g.resolve_type(t, src).scalar);
+    let mut params = Vec::new();
+    if let Some(pl) = function_declarator(n).and_then(|fd| fd.child_by_field_name("parameters")) {
+        let mut c = pl.walk();
+        for p in pl.named_children(&mut c) {
+            if let Some(param) = cx.param(p) {
+                params.push(param);
+            }
+        }
+    }
+    let body = n.child_by_field_name("body");
+    if let Some(b) = body {
+        collect_assigned(b, src, &mut cx.assigned, 0);
+    }
+    cx.scopes.push(HashMap::new());
+    cx.regions[0].scope_base = cx.scopes.len();
+    if let Some(b) = body {
+        cx.block_items(b);
+    }
+    if let Some(l) = cx.too_deep {
+        return Err((l, format!("`{name}` is nested more than {MAX_DEPTH} levels deep; not lowered")));
+    }
+    cx.resolve_array_pragmas();
+    let region = cx.regions.pop().expect("function region");
+    Ok(Function {
+        name,
+        loc,
+        ret,
+        params,
+        arrays: cx.arrays,
+        body: Region { nodes: region.nodes },
+        directives: cx.directives,
+    })
+}
+
+/// Names assigned anywhere under `n` (left of `=`, `op=`, `++`, `--`).
+fn collect_assigned(n: Node, src: &str, out: &mut HashSet<String>, depth: u32) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    let target = match n.kind() {
+        "assignment_expression" => n.child_by_field_name("left"),
+        "update_expression" => n.child_by_field_name("argument"),
+        _ => None,
+    };
+    if let Some(t) = target.filter(|t| t.kind() == "identifier") {
+        out.insert(src[t.byte_range()].to_string());
+    }
+    let mut c = n.walk();
+    for ch in n.named_children(&mut c) {
+        collect_assigned(ch, src, out, depth + 1);
+    }
+}
+
+enum Stmt<'t> {
+    Pragma(Node<'t>),
+    Loop(Node<'t>, Option<String>),
+    Other(Node<'t>),
+}
+
+fn classify<'t>(n: Node<'t>, src: &str) -> Stmt<'t> {
+    match n.kind() {
+        "preproc_call" if is_pragma(n, src) => Stmt::Pragma(n),
+        "for_statement" | "for_range_loop" | "while_statement" | "do_statement" => Stmt::Loop(n, None),
+        "labeled_statement" => {
+            let label = n.child_by_field_name("label").map(|l| src[l.byte_range()].to_string());
+            let mut c = n.walk();
+            let inner = n.named_children(&mut c).filter(|x| x.kind() != "statement_identifier").last();
+            match inner.map(|i| classify(i, src)) {
+                Some(Stmt::Loop(l, None)) => Stmt::Loop(l, label),
+                Some(Stmt::Loop(l, inner_label)) => Stmt::Loop(l, inner_label.or(label)),
+                _ => Stmt::Other(n),
+            }
+        }
+        _ => Stmt::Other(n),
+    }
+}
+
+impl<'a> FnCx<'a> {
+    pub fn loc(&self, n: Node) -> Loc {
+        self.pp.loc(n.start_position().row, n.start_position().column)
+    }
+
+    pub fn text(&self, n: Node) -> &'a str {
+        &self.src[n.byte_range()]
+    }
+
+    pub fn region(&mut self) -> &mut RegionCx {
+        self.regions.last_mut().expect("a region is open")
+    }
+
+    pub fn warn(&mut self, loc: Loc, message: String) {
+        self.diags.push(Diagnostic { severity: Severity::Warning, loc, message });
+    }
+
+    pub fn note(&mut self, loc: Loc, message: String) {
+        self.diags.push(Diagnostic { severity: Severity::Note, loc, message });
+    }
+
+    pub fn lookup(&self, name: &str) -> Option<(Var, usize)> {
+        for (i, s) in self.scopes.iter().enumerate().rev() {
+            if let Some(v) = s.get(name) {
+                return Some((v.clone(), i));
+            }
+        }
+        None
+    }
+
+    pub fn declare(&mut self, name: String, v: Var) {
+        self.scopes.last_mut().expect("scope").insert(name, v);
+    }
+
+    pub fn new_op(&mut self, kind: OpKind, ty: ScalarType, operands: Vec<Operand>, access: Option<hlsseek_ir::Access>, loc: Loc) -> OpId {
+        let id = OpId(self.next_op);
+        self.next_op += 1;
+        self.region().nodes.push(IrNode::Op(Op { id, kind, ty, operands, access, loc }));
+        id
+    }
+
+    pub fn add_array(&mut self, name: String, loc: Loc, ty: &TyInfo, kind: ArrayKind) -> ArrayId {
+        let id = ArrayId(self.arrays.len() as u32);
+        let kind = if ty.stream { ArrayKind::Stream { depth: None } } else { kind };
+        let dims = if ty.stream && ty.dims.is_empty() { Vec::new() } else { ty.dims.clone() };
+        self.arrays.push(Array { name, loc, elem: ty.scalar, dims, kind, partitions: Vec::new(), storage: None });
+        self.array_info.push(ty.clone());
+        id
+    }
+
+    fn enter(&mut self, n: Node) -> bool {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            if self.too_deep.is_none() {
+                self.too_deep = Some(self.loc(n));
+            }
+            return false;
+        }
+        true
+    }
+
+    fn dims_of(&self, d: &super::types::Declarator, base: &TyInfo) -> Vec<Option<u64>> {
+        let mut dims: Vec<Option<u64>> = vec![None; d.pointers as usize];
+        for e in &d.dims {
+            let v = e.and_then(|e| eval_const(e, self.src, self.g, &self.env));
+            let v = v.or_else(|| d.init.filter(|i| i.kind() == "initializer_list").map(|i| i.named_child_count() as i64));
+            dims.push(v.map(|v| v.max(0) as u64));
+        }
+        dims.extend(base.dims.iter().copied());
+        dims
+    }
+
+    fn param(&mut self, p: Node) -> Option<Param> {
+        if !matches!(p.kind(), "parameter_declaration" | "optional_parameter_declaration") {
+            return None;
+        }
+        let base = p.child_by_field_name("type").map_or_else(|| TyInfo::scalar(ScalarType::I32), |t| self.g.resolve_type(t, self.src));
+        let d = p.child_by_field_name("declarator").map(|d| unwrap_declarator(d, self.src));
+        let name = d.as_ref().and_then(|d| d.name.clone()).unwrap_or_default();
+        if base.scalar == ScalarType::Void && d.as_ref().is_none_or(|d| d.pointers == 0) {
+            return None; // `f(void)`
+        }
+        let loc = self.loc(p);
+        let dims = d.as_ref().map_or(base.dims.clone(), |d| self.dims_of(d, &base));
+        let mut ty = base.clone();
+        ty.dims = dims;
+        if !ty.known {
+            self.note(loc, format!("type of parameter `{name}` not recognised; assumed 32-bit int"));
+        }
+        if !ty.dims.is_empty() || ty.stream {
+            let id = self.add_array(name.clone(), loc, &ty, ArrayKind::Param);
+            self.declare(name.clone(), Var::Array(id, ty.clone()));
+            Some(Param { name, ty: ty.scalar, array: Some(id) })
+        } else {
+            self.declare(name.clone(), Var::Scalar(ty.clone()));
+            Some(Param { name, ty: ty.scalar, array: None })
+        }
+    }
+
+    /// The statements of a compound statement (or a single statement), with pragma attachment.
+    pub fn block_items(&mut self, n: Node) {
+        if n.kind() != "compound_statement" {
+            self.stmt(n);
+            return;
+        }
+        self.scopes.push(HashMap::new());
+        let mut pending_accel: Vec<(usize, Pragma)> = Vec::new();
+        let mut c = n.walk();
+        let children: Vec<Node> = n.named_children(&mut c).collect();
+        for ch in children {
+            match classify(ch, self.src) {
+                Stmt::Pragma(p) => {
+                    let pr = pragma_of(p, self.src, self.pp);
+                    let idx = self.record(&pr);
+                    if pr.dialect == Some(Dialect::Accel) && pr.class() == Class::Loop {
+                        pending_accel.push((idx, pr));
+                    } else {
+                        self.attach(idx, pr);
+                    }
+                }
+                Stmt::Loop(l, label) => {
+                    let accel = std::mem::take(&mut pending_accel);
+                    self.lower_loop(l, label, accel);
+                }
+                Stmt::Other(s) => self.stmt(s),
+            }
+        }
+        for (idx, pr) in pending_accel {
+            self.warn(pr.loc, format!("`#pragma {}` is not followed by a loop; ignored", pr.text));
+            self.pragmas[idx].target = PragmaTarget::None;
+        }
+        self.scopes.pop();
+    }
+
+    fn record(&mut self, p: &Pragma) -> usize {
+        self.pragmas.push(PragmaRecord {
+            dialect: p.dialect,
+            name: p.name.clone(),
+            args: p.args.clone(),
+            text: p.text.clone(),
+            loc: p.loc,
+            target: PragmaTarget::None,
+        });
+        self.pragmas.len() - 1
+    }
+
+    /// Attach a pragma met inside the body (Vitis placement rules).
+    fn attach(&mut self, idx: usize, p: Pragma) {
+        let in_loop = !self.loops.is_empty();
+        let class = p.class();
+        let target = match class {
+            Class::Unknown => {
+                self.warn(p.loc, format!("unknown pragma `{}` ignored", p.text));
+                PragmaTarget::Unknown
+            }
+            Class::Ignored | Class::NextFunction => PragmaTarget::None,
+            Class::Array => {
+                self.array_pragmas.push((idx, p));
+                return;
+            }
+            Class::Loop if !in_loop => {
+                self.warn(p.loc, format!("loop pragma `{}` outside any loop; ignored", p.text));
+                PragmaTarget::None
+            }
+            Class::Loop | Class::LoopOrFunction if in_loop => {
+                let frame = self.loops.last_mut().expect("in loop");
+                apply_loop(&mut frame.directives, &p);
+                PragmaTarget::Loop(frame.id)
+            }
+            _ => {
+                self.apply_function(&p);
+                PragmaTarget::Function(self.fname.clone())
+            }
+        };
+        self.pragmas[idx].target = target;
+    }
+
+    fn apply_function(&mut self, p: &Pragma) {
+        let d = &mut self.directives;
+        match p.name.as_str() {
+            "PIPELINE" => d.pipeline = Some(p.pipeline()),
+            "DATAFLOW" => d.dataflow = Some(p.loc),
+            "LATENCY" => d.latency = Some(p.latency()),
+            "INLINE" => d.inline = Some(p.inline()),
+            "INTERFACE" => {
+                let i = p.interface();
+                if let Some(depth) = i.depth {
+                    if let Some(a) = i.port.as_ref().and_then(|port| self.arrays.iter_mut().find(|a| &a.name == port)) {
+                        if let ArrayKind::Stream { depth: sd } = &mut a.kind {
+                            *sd = Some(depth.min(u32::MAX as u64) as u32);
+                        }
+                    }
+                }
+                self.directives.interfaces.push(i);
+            }
+            "BIND_OP" => d.bind_ops.push(p.bind_op()),
+            _ => {}
+        }
+    }
+
+    fn resolve_array_pragmas(&mut self) {
+        for (idx, p) in std::mem::take(&mut self.array_pragmas) {
+            let Some(var) = p.variable() else {
+                self.warn(p.loc, format!("`#pragma {}` names no variable; ignored", p.text));
+                continue;
+            };
+            let id = match self.arrays.iter().rposition(|a| a.name == var) {
+                Some(i) => i,
+                None => match self.g.arrays.get(&var).cloned() {
+                    Some((ty, loc)) => self.add_array(var.clone(), loc, &ty, ArrayKind::Static).0 as usize,
+                    None => {
+                        if p.name != "RESET" && p.name != "STABLE" {
+                            self.warn(p.loc, format!("`#pragma {}`: no array `{var}` in `{}`; ignored", p.text, self.fname));
+                        }
+                        continue;
+                    }
+                },
+            };
+            let a = &mut self.arrays[id];
+            match p.name.as_str() {
+                "ARRAY_PARTITION" | "ARRAY_RESHAPE" => {
+                    if let Some(pd) = p.partition() {
+                        a.partitions.push(pd);
+                    }
+                }
+                "BIND_STORAGE" | "RESOURCE" => a.storage = Some(p.storage()),
+                "STREAM" => {
+                    if let (ArrayKind::Stream { depth }, Some(d)) = (&mut a.kind, p.get("depth").and_then(|d| d.parse().ok())) {
+                        *depth = Some(d);
+                    }
+                }
+                _ => {}
+            }
+            self.pragmas[idx].target = PragmaTarget::Array { function: self.fname.clone(), array: var };
+        }
+    }
+
+    pub fn stmt(&mut self, n: Node) {
+        if !self.enter(n) {
+            return;
+        }
+        match n.kind() {
+            "compound_statement" => self.block_items(n),
+            "declaration" => self.declaration(n),
+            "expression_statement" => {
+                let mut c = n.walk();
+                let e = n.named_children(&mut c).next();
+                if let Some(e) = e {
+                    self.expr(e);
+                }
+            }
+            "if_statement" => self.if_stmt(n),
+            "switch_statement" => self.switch_stmt(n),
+            "for_statement" | "for_range_loop" | "while_statement" | "do_statement" => self.lower_loop(n, None, Vec::new()),
+            "labeled_statement" => match classify(n, self.src) {
+                Stmt::Loop(l, label) => self.lower_loop(l, label, Vec::new()),
+                _ => {
+                    let mut c = n.walk();
+                    let inner: Vec<Node> = n.named_children(&mut c).filter(|x| x.kind() != "statement_identifier").collect();
+                    for i in inner {
+                        self.stmt(i);
+                    }
+                }
+            },
+            "return_statement" => {
+                let mut c = n.walk();
+                let e = n.named_children(&mut c).next();
+                if let Some(e) = e {
+                    self.expr(e);
+                }
+            }
+            "preproc_call" => {
+                if is_pragma(n, self.src) {
+                    let pr = pragma_of(n, self.src, self.pp);
+                    let idx = self.record(&pr);
+                    self.attach(idx, pr);
+                }
+            }
+            "type_definition" | "alias_declaration" | "struct_specifier" | "enum_specifier" | "class_specifier" => {
+                // Local types: resolved through the file-scope table only.
+                let loc = self.loc(n);
+                self.note(loc, "local type definition: its members are resolved as 32-bit".into());
+            }
+            "break_statement" | "continue_statement" | "goto_statement" | "comment" | "empty_statement" | "ERROR" => {}
+            "case_statement" => {
+                let mut c = n.walk();
+                let inner: Vec<Node> = n.named_children(&mut c).skip(1).collect();
+                for i in inner {
+                    self.stmt(i);
+                }
+            }
+            "try_statement" | "throw_statement" | "co_return_statement" => {
+                let loc = self.loc(n);
+                self.note(loc, format!("`{}` ignored", n.kind()));
+            }
+            _ => {
+                // Expressions used as statements in odd places.
+                self.expr(n);
+            }
+        }
+        self.depth -= 1;
+    }
+
+    fn declaration(&mut self, n: Node) {
+        let Some(tn) = n.child_by_field_name("type") else { return };
+        let base = self.g.resolve_type(tn, self.src);
+        let is_static = has_qualifier(n, self.src, "static");
+        let is_const = has_qualifier(n, self.src, "const") || has_qualifier(n, self.src, "constexpr");
+        let mut c = n.walk();
+        let decls: Vec<Node> = n.children_by_field_name("declarator", &mut c).collect();
+        for d in decls {
+            let dd = unwrap_declarator(d, self.src);
+            let Some(name) = dd.name.clone() else { continue };
+            if dd.is_function {
+                continue;
+            }
+            let loc = self.loc(d);
+            let mut ty = base.clone();
+            ty.dims = self.dims_of(&dd, &base);
+            ty.is_static = is_static;
+            if !ty.known {
+                self.note(loc, format!("type of `{name}` not recognised; assumed 32-bit int"));
+            }
+            if !ty.dims.is_empty() || ty.stream {
+                if dd.is_ref || (dd.pointers > 0 && dd.init.is_some()) {
+                    // A reference/pointer to existing storage: alias the array it names.
+                    if let Some(Var::Array(id, t)) = dd.init.and_then(|i| self.array_named_by(i)) {
+                        self.declare(name, Var::Array(id, t));
+                        continue;
+                    }
+                }
+                let kind = if is_static { ArrayKind::Static } else { ArrayKind::Local };
+                let id = self.add_array(name.clone(), loc, &ty, kind);
+                self.declare(name, Var::Array(id, ty));
+                continue;
+            }
+            if is_const {
+                if let Some(v) = dd.init.and_then(|i| eval_const(i, self.src, self.g, &self.env)) {
+                    if !ty.scalar.is_float() {
+                        self.env.insert(name.clone(), v);
+                        self.declare(name, Var::Const(v, ty));
+                        continue;
+                    }
+                }
+            }
+            self.declare(name.clone(), Var::Scalar(ty.clone()));
+            if let Some(init) = dd.init {
+                if init.kind() == "initializer_list" || init.kind() == "argument_list" {
+                    let mut c = init.walk();
+                    let first = init.named_children(&mut c).next();
+                    if let Some(f) = first {
+                        let v = self.expr(f);
+                        let v = self.convert(v, ty.scalar, ty.ap, loc);
+                        self.write_scalar(&name, v);
+                    }
+                } else {
+                    let v = self.expr(init);
+                    let v = self.convert(v, ty.scalar, ty.ap, loc);
+                    self.write_scalar(&name, v);
+                }
+            }
+        }
+    }
+
+    /// `x` in `int *p = x;` / `&x[0]` / `x + k`: the array it names, if any.
+    pub fn array_named_by(&self, n: Node) -> Option<Var> {
+        match n.kind() {
+            "identifier" => self.lookup(self.text(n)).map(|(v, _)| v).filter(|v| matches!(v, Var::Array(..))),
+            "pointer_expression" | "parenthesized_expression" | "cast_expression" => {
+                let inner = n.child_by_field_name("argument").or_else(|| n.child_by_field_name("value")).or_else(|| {
+                    let mut c = n.walk();
+                    let x = n.named_children(&mut c).last();
+                    x
+                })?;
+                self.array_named_by(inner)
+            }
+            "subscript_expression" => self.array_named_by(n.child_by_field_name("argument")?),
+            "binary_expression" => self.array_named_by(n.child_by_field_name("left")?),
+            _ => None,
+        }
+    }
+
+    pub fn open_region(&mut self) {
+        let base = self.scopes.len();
+        self.regions.push(RegionCx::new(base));
+    }
+
+    /// Close a nested region and fold its scalar summary into the parent.
+    pub fn close_region(&mut self) -> (RegionCx, Region) {
+        let mut r = self.regions.pop().expect("nested region");
+        let nodes = std::mem::take(&mut r.nodes);
+        let region = Region { nodes };
+        let parent = self.regions.last_mut().expect("parent region");
+        for (x, scope) in &r.exposed {
+            if !parent.defs.contains_key(x) && *scope < parent.scope_base && !parent.exposed.iter().any(|(y, _)| y == x) {
+                parent.exposed.push((x.clone(), *scope));
+            }
+        }
+        for x in &r.written {
+            let chain = deps::scalar_chain(&region, &r, x);
+            parent.nested_chains.insert(x.clone(), chain);
+            if !parent.written.contains(x) {
+                parent.written.push(x.clone());
+            }
+        }
+        (r, region)
+    }
+
+    fn if_stmt(&mut self, n: Node) {
+        let loc = self.loc(n);
+        let cond = n.child_by_field_name("condition").map(|c| {
+            let inner = c.child_by_field_name("value").unwrap_or(c);
+            self.expr(inner)
+        });
+        let cond_id = match cond.as_ref().map(|c| &c.op) {
+            Some(Operand::Op(id)) => Some(*id),
+            _ => None,
+        };
+        self.open_region();
+        if let Some(t) = n.child_by_field_name("consequence") {
+            self.scoped_stmt(t);
+        }
+        let (then_cx, then_region) = self.close_region();
+        self.open_region();
+        if let Some(e) = n.child_by_field_name("alternative") {
+            let mut c = e.walk();
+            let inner: Vec<Node> = if e.kind() == "else_clause" { e.named_children(&mut c).collect() } else { vec![e] };
+            for i in inner {
+                self.scoped_stmt(i);
+            }
+        }
+        let (else_cx, else_region) = self.close_region();
+        self.region().nodes.push(IrNode::Branch(Branch { loc, cond: cond_id, then_region, else_region }));
+        self.merge_branches(cond, &[&then_cx, &else_cx], loc);
+    }
+
+    fn scoped_stmt(&mut self, n: Node) {
+        self.scopes.push(HashMap::new());
+        self.stmt(n);
+        self.scopes.pop();
+    }
+
+    /// After a branch: scalars written in any arm are merged by a Select in the parent.
+    fn merge_branches(&mut self, cond: Option<Val>, arms: &[&RegionCx], loc: Loc) {
+        let mut names: Vec<String> = Vec::new();
+        for a in arms {
+            for w in &a.written {
+                if !names.contains(w) {
+                    names.push(w.clone());
+                }
+            }
+        }
+        for x in names {
+            let Some((Var::Scalar(ty), scope)) = self.lookup(&x) else { continue };
+            if scope >= self.region_scope_base() {
+                // Declared in this region: still merged (its value depends on the branch).
+            }
+            let before = self.read_scalar_val(&x, ty.scalar);
+            let mut operands = vec![cond.as_ref().map_or(Operand::Int(1), |c| c.op.clone())];
+            for a in arms {
+                operands.push(if a.written.contains(&x) { Operand::Scalar(x.clone()) } else { before.op.clone() });
+            }
+            let id = self.new_op(OpKind::Select, ty.scalar, operands, None, loc);
+            let chain = self.region().nested_chains.get(&x).cloned();
+            let r = self.region();
+            r.defs.insert(x.clone(), Val { op: Operand::Op(id), ty: ty.scalar, ap: ty.ap });
+            if let Some((mut ch, red)) = chain {
+                ch.push(id);
+                r.nested_chains.insert(x.clone(), (ch, red));
+            }
+        }
+    }
+
+    fn region_scope_base(&self) -> usize {
+        self.regions.last().map_or(0, |r| r.scope_base)
+    }
+
+    fn switch_stmt(&mut self, n: Node) {
+        let loc = self.loc(n);
+        let cond = n.child_by_field_name("condition").map(|c| {
+            let inner = c.child_by_field_name("value").unwrap_or(c);
+            self.expr(inner)
+        });
+        let Some(body) = n.child_by_field_name("body") else { return };
+        let mut c = body.walk();
+        let cases: Vec<Node> = body.named_children(&mut c).filter(|x| x.kind() == "case_statement").collect();
+        let mut arms = Vec::new();
+        let mut regions = Vec::new();
+        for case in &cases {
+            let cmp = cond.clone().map(|cv| {
+                let id = self.new_op(OpKind::Cmp, cv.ty, vec![cv.op, Operand::Int(0)], None, self.loc(*case));
+                id
+            });
+            self.open_region();
+            self.scopes.push(HashMap::new());
+            let mut c2 = case.walk();
+            let value = case.child_by_field_name("value");
+            let stmts: Vec<Node> = case.named_children(&mut c2).filter(|x| Some(*x) != value).collect();
+            for s in stmts {
+                self.stmt(s);
+            }
+            self.scopes.pop();
+            let (cx, region) = self.close_region();
+            arms.push(cx);
+            regions.push((cmp, region, self.loc(*case)));
+        }
+        // Nest: case 1 ? body1 : (case 2 ? body2 : ...).
+        let mut else_region = Region::default();
+        for (cmp, region, cloc) in regions.into_iter().rev() {
+            let b = Branch { loc: cloc, cond: cmp, then_region: region, else_region };
+            else_region = Region { nodes: vec![IrNode::Branch(b)] };
+        }
+        if let Some(IrNode::Branch(mut b)) = else_region.nodes.pop() {
+            b.loc = loc;
+            self.region().nodes.push(IrNode::Branch(b));
+        }
+        let refs: Vec<&RegionCx> = arms.iter().collect();
+        self.merge_branches(cond, &refs, loc);
+    }
+
+    fn lower_loop(&mut self, n: Node, label: Option<String>, accel: Vec<(usize, Pragma)>) {
+        if !self.enter(n) {
+            return;
+        }
+        let loc = self.loc(n);
+        let id = LoopId(*self.loop_counter);
+        *self.loop_counter += 1;
+        let mut directives = LoopDirectives::default();
+        for (idx, p) in &accel {
+            apply_loop(&mut directives, p);
+            self.pragmas[*idx].target = PragmaTarget::Loop(id);
+        }
+        self.scopes.push(HashMap::new());
+        let header = self.loop_header(n);
+        let (var, trip, range) = header;
+        self.loops.push(LoopFrame { id, var: var.clone(), range, directives });
+        self.open_region();
+        match n.kind() {
+            "while_statement" => {
+                if let Some(c) = n.child_by_field_name("condition") {
+                    let inner = c.child_by_field_name("value").unwrap_or(c);
+                    self.expr(inner);
+                }
+                if let Some(b) = n.child_by_field_name("body") {
+                    self.block_items(b);
+                }
+            }
+            "do_statement" => {
+                if let Some(b) = n.child_by_field_name("body") {
+                    self.block_items(b);
+                }
+                if let Some(c) = n.child_by_field_name("condition") {
+                    self.expr(c);
+                }
+            }
+            "for_statement" => {
+                if var.is_none() {
+                    // Not a counted loop: its condition and update are work in the body.
+                    if let Some(c) = n.child_by_field_name("condition") {
+                        self.expr(c);
+                    }
+                }
+                if let Some(b) = n.child_by_field_name("body") {
+                    self.block_items(b);
+                }
+                if var.is_none() {
+                    if let Some(u) = n.child_by_field_name("update") {
+                        self.expr(u);
+                    }
+                }
+            }
+            _ => {
+                if let Some(b) = n.child_by_field_name("body") {
+                    self.block_items(b);
+                }
+            }
+        }
+        let (body_cx, body) = self.close_region();
+        let frame = self.loops.pop().expect("loop frame");
+        self.scopes.pop();
+        let mut trip = trip;
+        if let Some(tc) = &frame.directives.tripcount {
+            if !trip.is_known() {
+                trip = TripCount {
+                    min: tc.min.or(tc.max),
+                    max: tc.max.or(tc.min),
+                    avg: tc.avg.map(|a| a as f64).or_else(|| match (tc.min, tc.max) {
+                        (Some(a), Some(b)) => Some((a + b) as f64 / 2.0),
+                        _ => None,
+                    }),
+                    source: TripSource::Pragma,
+                };
+            }
+        }
+        let mut carried = deps::scalar_deps(&body, &body_cx, var.as_deref());
+        carried.extend(deps::memory_deps(&body, var.as_deref(), &self.arrays));
+        // The loop's writes reach the parent as opaque values.
+        for x in &body_cx.written {
+            if let Some((Var::Scalar(ty), _)) = self.lookup(x) {
+                self.region().defs.insert(x.clone(), Val { op: Operand::Scalar(x.clone()), ty: ty.scalar, ap: ty.ap });
+            }
+        }
+        let l = Loop { id, label, var, loc, trip, body, directives: frame.directives, carried };
+        self.region().nodes.push(IrNode::Loop(l));
+        self.depth -= 1;
+    }
+
+    /// Induction variable, trip count and value range of a loop header.
+    fn loop_header(&mut self, n: Node) -> (Option<String>, TripCount, Option<(i64, i64)>) {
+        match n.kind() {
+            "for_statement" => super::trip::for_header(self, n),
+            "for_range_loop" => {
+                let var = n.child_by_field_name("declarator").and_then(|d| unwrap_declarator(d, self.src).name);
+                if let Some(v) = &var {
+                    self.declare(v.clone(), Var::Scalar(TyInfo::scalar(ScalarType::I32)));
+                }
+                let elems = n.child_by_field_name("right").and_then(|r| match self.lookup(self.text(r)) {
+                    Some((Var::Array(id, _), _)) => self.arrays[id.0 as usize].dims.first().copied().flatten(),
+                    _ => None,
+                });
+                match elems {
+                    Some(e) => (var, TripCount::constant(e), None),
+                    None => (var, TripCount::unknown(), None),
+                }
+            }
+            _ => (None, TripCount::unknown(), None),
+        }
+    }
+}
+
+/// Apply a loop pragma to a loop's directives.
+pub fn apply_loop(d: &mut LoopDirectives, p: &Pragma) {
+    match (p.dialect, p.name.as_str()) {
+        (_, "PIPELINE") => d.pipeline = Some(p.pipeline()),
+        (Some(Dialect::Hls), "UNROLL") | (Some(Dialect::Accel), "PARALLEL") => d.unroll = Some(p.unroll()),
+        (_, "LOOP_FLATTEN") => d.flatten = Some(p.toggle()),
+        (_, "LOOP_TRIPCOUNT") => d.tripcount = Some(p.tripcount()),
+        (Some(Dialect::Accel), "TILE") | (Some(Dialect::Accel), "LOOP_TILE") => d.tile = p.tile(),
+        (_, "DATAFLOW") => d.dataflow = Some(p.loc),
+        (_, "DEPENDENCE") => d.dependences.push(p.dependence()),
+        (_, "LATENCY") => d.latency = Some(p.latency()),
+        (_, "BIND_OP") => d.bind_ops.push(p.bind_op()),
+        _ => {}
+    }
+}

@@ -1,0 +1,334 @@
+//! `for` headers: induction variable, bounds, step, and the trip count (constant, derived from
+//! enclosing induction variables, or unknown).
+
+use super::consts::{eval_const, Env};
+use super::func::{FnCx, Var};
+use super::types::unwrap_declarator;
+use hlsseek_ir::{TripCount, TripSource};
+use tree_sitter::Node;
+
+#[derive(Clone, Copy, Debug)]
+enum Step {
+    Add(i64),
+    Mul(i64),
+    Div(i64),
+}
+
+/// Largest number of outer-variable values enumerated to average a derived trip count.
+const MAX_ENUM: i64 = 1 << 16;
+
+pub fn for_header(cx: &mut FnCx, n: Node) -> (Option<String>, TripCount, Option<(i64, i64)>) {
+    let src = cx.src;
+    let init = n.child_by_field_name("initializer");
+    let cond = n.child_by_field_name("condition");
+    let update = n.child_by_field_name("update");
+    // Declarations in the initializer belong to the loop's scope.
+    let mut inits: Vec<(String, Option<Node>)> = Vec::new();
+    if let Some(i) = init {
+        collect_inits(cx, i, &mut inits);
+    }
+    let upd = update.and_then(|u| find_update(u, src));
+    let var = match &upd {
+        Some((v, _)) => Some(v.clone()),
+        None => inits.first().map(|(v, _)| v.clone()),
+    };
+    let Some(var) = var else {
+        return (None, TripCount::unknown(), None);
+    };
+    if upd.is_none() {
+        return (None, TripCount::unknown(), None);
+    }
+    let step = upd.map(|(_, s)| s);
+    let lower = inits.iter().find(|(v, _)| *v == var).and_then(|(_, e)| *e);
+    let bound = cond.and_then(|c| find_cond(c, &var, src));
+    let (Some(step), Some(lower), Some((cmp, upper))) = (step, lower, bound) else {
+        return (Some(var), TripCount::unknown(), None);
+    };
+    // Outer induction variables the bounds mention.
+    let mut ids = Vec::new();
+    idents(lower, src, &mut ids, 0);
+    idents(upper, src, &mut ids, 0);
+    let mut outer: Vec<(String, i64, i64)> = Vec::new();
+    for id in ids {
+        if outer.iter().any(|(v, _, _)| *v == id) || cx.env.contains_key(&id) || cx.g.consts.contains_key(&id) {
+            continue;
+        }
+        match cx.loops.iter().rev().find(|f| f.var.as_deref() == Some(id.as_str())) {
+            Some(f) => match f.range {
+                Some((lo, hi)) => outer.push((id, lo, hi)),
+                None => return (Some(var), TripCount::unknown(), None),
+            },
+            None => {
+                if let Some((Var::Const(v, _), _)) = cx.lookup(&id) {
+                    cx.env.insert(id, v);
+                    continue;
+                }
+            }
+        }
+    }
+    let mut env: Env = cx.env.clone();
+    let mut eval_at = |assign: &[(String, i64)]| -> Option<(u64, i64, i64)> {
+        for (k, v) in assign {
+            env.insert(k.clone(), *v);
+        }
+        let lo = eval_const(lower, src, cx.g, &env)?;
+        let hi = eval_const(upper, src, cx.g, &env)?;
+        count(lo, hi, cmp, step)
+    };
+    let mut results: Vec<(u64, i64, i64)> = Vec::new();
+    if outer.is_empty() {
+        if let Some(r) = eval_at(&[]) {
+            results.push(r);
+        }
+    } else if outer.len() == 1 && outer[0].2.saturating_sub(outer[0].1) < MAX_ENUM {
+        let (name, lo, hi) = outer[0].clone();
+        for v in lo..=hi {
+            match eval_at(&[(name.clone(), v)]) {
+                Some(r) => results.push(r),
+                None => return (Some(var), TripCount::unknown(), None),
+            }
+        }
+    } else if outer.len() <= 4 {
+        for mask in 0..(1u32 << outer.len()) {
+            let assign: Vec<(String, i64)> =
+                outer.iter().enumerate().map(|(k, (v, lo, hi))| (v.clone(), if mask >> k & 1 == 1 { *hi } else { *lo })).collect();
+            match eval_at(&assign) {
+                Some(r) => results.push(r),
+                None => return (Some(var), TripCount::unknown(), None),
+            }
+        }
+    }
+    if results.is_empty() {
+        return (Some(var), TripCount::unknown(), None);
+    }
+    let min = results.iter().map(|r| r.0).min().unwrap_or(0);
+    let max = results.iter().map(|r| r.0).max().unwrap_or(0);
+    let avg = results.iter().map(|r| r.0 as f64).sum::<f64>() / results.len() as f64;
+    let vlo = results.iter().filter(|r| r.0 > 0).map(|r| r.1).min();
+    let vhi = results.iter().filter(|r| r.0 > 0).map(|r| r.2).max();
+    let range = vlo.zip(vhi);
+    let trip = if outer.is_empty() || min == max {
+        TripCount { min: Some(min), max: Some(max), avg: Some(avg), source: TripSource::Constant }
+    } else {
+        TripCount { min: Some(min), max: Some(max), avg: Some(avg), source: TripSource::Derived }
+    };
+    (Some(var), trip, range)
+}
+
+/// Trip count and the smallest/largest value the variable takes.
+fn count(lo: i64, hi: i64, cmp: &str, step: Step) -> Option<(u64, i64, i64)> {
+    let holds = |i: i64| match cmp {
+        "<" => i < hi,
+        "<=" => i <= hi,
+        ">" => i > hi,
+        ">=" => i >= hi,
+        "!=" => i != hi,
+        _ => false,
+    };
+    match step {
+        Step::Add(0) => None,
+        Step::Add(s) => {
+            if !holds(lo) {
+                return Some((0, lo, lo));
+            }
+            let (lo128, hi128, s128) = (lo as i128, hi as i128, s as i128);
+            let span = match (cmp, s > 0) {
+                ("<", true) | ("!=", true) => hi128 - lo128,
+                ("<=", true) => hi128 - lo128 + 1,
+                (">", false) | ("!=", false) => lo128 - hi128,
+                (">=", false) => lo128 - hi128 + 1,
+                _ => return None, // runs away from its bound
+            };
+            let s_abs = s128.abs();
+            if cmp == "!=" && span % s_abs != 0 {
+                return None;
+            }
+            let tc = (span + s_abs - 1) / s_abs;
+            let tc = u64::try_from(tc).ok()?;
+            let last = lo128 + (tc as i128 - 1) * s128;
+            let last = i64::try_from(last).ok()?;
+            Some((tc, lo.min(last), lo.max(last)))
+        }
+        Step::Mul(k) | Step::Div(k) if k >= 2 => {
+            let (mut i, mut tc, mut vmin, mut vmax) = (lo, 0u64, lo, lo);
+            while holds(i) {
+                tc += 1;
+                vmin = vmin.min(i);
+                vmax = vmax.max(i);
+                let next = if let Step::Mul(_) = step { i.checked_mul(k)? } else { i / k };
+                if next == i || tc > 128 {
+                    return None;
+                }
+                i = next;
+            }
+            Some((tc, vmin, vmax))
+        }
+        _ => None,
+    }
+}
+
+fn collect_inits<'t>(cx: &mut FnCx, n: Node<'t>, out: &mut Vec<(String, Option<Node<'t>>)>) {
+    let src = cx.src;
+    match n.kind() {
+        "declaration" => {
+            let ty = n.child_by_field_name("type").map(|t| cx.g.resolve_type(t, src));
+            let mut c = n.walk();
+            let decls: Vec<Node> = n.children_by_field_name("declarator", &mut c).collect();
+            for d in decls {
+                let dd = unwrap_declarator(d, src);
+                if let Some(name) = dd.name {
+                    let t = ty.clone().unwrap_or_else(|| super::types::TyInfo::scalar(hlsseek_ir::ScalarType::I32));
+                    cx.declare(name.clone(), Var::Scalar(t));
+                    out.push((name, dd.init));
+                }
+            }
+        }
+        "assignment_expression" => {
+            if let (Some(l), Some(r)) = (n.child_by_field_name("left"), n.child_by_field_name("right")) {
+                if l.kind() == "identifier" && n.child_by_field_name("operator").is_some_and(|o| &src[o.byte_range()] == "=") {
+                    out.push((src[l.byte_range()].to_string(), Some(r)));
+                }
+            }
+        }
+        "comma_expression" => {
+            if let Some(l) = n.child_by_field_name("left") {
+                collect_inits(cx, l, out);
+            }
+            if let Some(r) = n.child_by_field_name("right") {
+                collect_inits(cx, r, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn const_of(n: Node, src: &str) -> Option<i64> {
+    crate::pp::expr::parse_int_literal(src[n.byte_range()].trim())
+}
+
+/// The variable an update expression steps, and how.
+fn find_update(n: Node, src: &str) -> Option<(String, Step)> {
+    match n.kind() {
+        "update_expression" => {
+            let a = n.child_by_field_name("argument")?;
+            if a.kind() != "identifier" {
+                return None;
+            }
+            let op = &src[n.child_by_field_name("operator")?.byte_range()];
+            Some((src[a.byte_range()].to_string(), Step::Add(if op == "++" { 1 } else { -1 })))
+        }
+        "assignment_expression" => {
+            let l = n.child_by_field_name("left")?;
+            if l.kind() != "identifier" {
+                return None;
+            }
+            let var = src[l.byte_range()].to_string();
+            let r = n.child_by_field_name("right")?;
+            let op = &src[n.child_by_field_name("operator")?.byte_range()];
+            let step = match op {
+                "=" => {
+                    if r.kind() != "binary_expression" {
+                        return None;
+                    }
+                    let (rl, rr) = (r.child_by_field_name("left")?, r.child_by_field_name("right")?);
+                    let rop = &src[r.child_by_field_name("operator")?.byte_range()];
+                    let (other, var_left) = if src[rl.byte_range()] == var {
+                        (rr, true)
+                    } else if src[rr.byte_range()] == var {
+                        (rl, false)
+                    } else {
+                        return None;
+                    };
+                    let c = const_of(other, src)?;
+                    match (rop, var_left) {
+                        ("+", _) => Step::Add(c),
+                        ("-", true) => Step::Add(-c),
+                        ("*", _) => Step::Mul(c),
+                        ("<<", true) => Step::Mul(1i64.checked_shl(c as u32)?),
+                        (">>", true) => Step::Div(1i64.checked_shl(c as u32)?),
+                        ("/", true) => Step::Div(c),
+                        _ => return None,
+                    }
+                }
+                "+=" => Step::Add(const_of(r, src)?),
+                "-=" => Step::Add(-const_of(r, src)?),
+                "*=" => Step::Mul(const_of(r, src)?),
+                "<<=" => Step::Mul(1i64.checked_shl(const_of(r, src)? as u32)?),
+                ">>=" => Step::Div(1i64.checked_shl(const_of(r, src)? as u32)?),
+                "/=" => Step::Div(const_of(r, src)?),
+                _ => return None,
+            };
+            Some((var, step))
+        }
+        "comma_expression" => n.child_by_field_name("left").and_then(|l| find_update(l, src)),
+        "parenthesized_expression" => {
+            let mut c = n.walk();
+            let inner = n.named_children(&mut c).next()?;
+            find_update(inner, src)
+        }
+        _ => None,
+    }
+}
+
+/// `var OP bound` (or `bound OP var`, flipped) in a loop condition.
+fn find_cond<'t>(n: Node<'t>, var: &str, src: &str) -> Option<(&'static str, Node<'t>)> {
+    match n.kind() {
+        "binary_expression" => {
+            let op = &src[n.child_by_field_name("operator")?.byte_range()];
+            let (l, r) = (n.child_by_field_name("left")?, n.child_by_field_name("right")?);
+            if op == "&&" {
+                return find_cond(l, var, src).or_else(|| find_cond(r, var, src));
+            }
+            let ops: [(&str, &'static str, &'static str); 5] =
+                [("<", "<", ">"), ("<=", "<=", ">="), (">", ">", "<"), (">=", ">=", "<="), ("!=", "!=", "!=")];
+            let (_, same, flipped) = ops.iter().find(|(o, _, _)| *o == op)?;
+            if strip(l, src) == var {
+                Some((same, r))
+            } else if strip(r, src) == var {
+                Some((flipped, l))
+            } else {
+                None
+            }
+        }
+        "parenthesized_expression" | "condition_clause" => {
+            let mut c = n.walk();
+            let inner = n.named_children(&mut c).last()?;
+            find_cond(inner, var, src)
+        }
+        "comma_expression" => n.child_by_field_name("right").and_then(|r| find_cond(r, var, src)),
+        _ => None,
+    }
+}
+
+/// Text of an expression without parentheses and casts (`(int)i` → `i`).
+fn strip<'s>(n: Node, src: &'s str) -> &'s str {
+    match n.kind() {
+        "parenthesized_expression" => {
+            let mut c = n.walk();
+            let inner = n.named_children(&mut c).next();
+            inner.map_or("", |i| strip(i, src))
+        }
+        "cast_expression" => n.child_by_field_name("value").map_or("", |v| strip(v, src)),
+        _ => &src[n.byte_range()],
+    }
+}
+
+fn idents(n: Node, src: &str, out: &mut Vec<String>, depth: u32) {
+    if depth > 64 {
+        return;
+    }
+    if n.kind() == "identifier" {
+        out.push(src[n.byte_range()].to_string());
+        return;
+    }
+    if n.kind() == "call_expression" {
+        if let Some(a) = n.child_by_field_name("arguments") {
+            idents(a, src, out, depth + 1);
+        }
+        return;
+    }
+    let mut c = n.walk();
+    for ch in n.named_children(&mut c) {
+        idents(ch, src, out, depth + 1);
+    }
+}

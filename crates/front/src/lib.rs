@@ -13,6 +13,7 @@ mod normalize;
 pub mod pp;
 mod pragma;
 mod space;
+mod summary;
 mod syntax;
 
 use hlsseek_ir::{Diagnostic, Kernel, Loc, Severity};
@@ -20,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 pub use normalize::normalize_source;
 pub use space::DesignSpace;
+pub use summary::summarize;
 
 /// One source file, by the name includes refer to it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

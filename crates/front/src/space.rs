@@ -80,29 +80,34 @@ fn kind_of(pragma_line: &str) -> KnobKind {
     }
 }
 
-/// Candidate factors for a loop of `tc` iterations: 1, the powers of two below `tc`, the
-/// divisors of `tc` and `tc` itself (ascending). Unknown trip count: 1 and powers of two up to 64.
-pub fn factor_candidates(tc: Option<u64>) -> Vec<u64> {
-    let mut v: Vec<u64> = Vec::new();
-    match tc {
-        Some(tc) if tc >= 1 => {
-            let tc = tc.min(1 << 20);
-            let mut p = 1;
-            while p < tc {
-                v.push(p);
-                p *= 2;
-            }
-            let mut d = 1;
-            while d * d <= tc {
-                if tc % d == 0 {
-                    v.push(d);
-                    v.push(tc / d);
-                }
-                d += 1;
-            }
-            v.push(tc);
-        }
-        _ => v.extend([1, 2, 4, 8, 16, 32, 64]),
+/// Largest factor offered besides the trip count itself (HLSyn's spaces stop at 32).
+pub const MAX_SMALL_FACTOR: u64 = 32;
+
+/// Candidate `PARALLEL`/`UNROLL` factors for a loop of `tc` iterations: 1, the powers of two and
+/// the divisors of `tc` up to [`MAX_SMALL_FACTOR`], and `tc` itself (full unrolling), ascending.
+/// Unknown trip count: 1 and the powers of two up to [`MAX_SMALL_FACTOR`].
+pub fn parallel_candidates(tc: Option<u64>) -> Vec<u64> {
+    let mut v: Vec<u64> = vec![1];
+    let cap = tc.unwrap_or(u64::MAX).min(MAX_SMALL_FACTOR + 1);
+    let mut p = 2;
+    while p < cap {
+        v.push(p);
+        p *= 2;
+    }
+    if let Some(tc) = tc.filter(|t| *t >= 1) {
+        v.extend((2..=MAX_SMALL_FACTOR.min(tc)).filter(|d| tc % d == 0));
+        v.push(tc);
+    }
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// Candidate `TILE` factors: 1, 2, 4, 8 (those below `tc`) and `tc`.
+pub fn tile_candidates(tc: Option<u64>) -> Vec<u64> {
+    let mut v: Vec<u64> = [1u64, 2, 4, 8].into_iter().filter(|f| tc.is_none_or(|t| *f < t) || *f == 1).collect();
+    if let Some(tc) = tc.filter(|t| *t >= 1) {
+        v.push(tc);
     }
     v.sort_unstable();
     v.dedup();
@@ -154,7 +159,8 @@ impl DesignSpace {
             k.values = match k.kind {
                 KnobKind::Pipeline => ["", "off", "flatten"].iter().map(|s| KnobValue::Text(s.to_string())).collect(),
                 KnobKind::PipelineIi => [1u64, 2, 4, 8].into_iter().map(KnobValue::Int).collect(),
-                _ => factor_candidates(tc).into_iter().map(KnobValue::Int).collect(),
+                KnobKind::Tile => tile_candidates(tc).into_iter().map(KnobValue::Int).collect(),
+                _ => parallel_candidates(tc).into_iter().map(KnobValue::Int).collect(),
             };
         }
         Ok(space)

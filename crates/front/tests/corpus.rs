@@ -85,3 +85,59 @@ fn forgehls_handled_share() {
     }
     assert!(ok * 100 >= recs.len() * 98, "handled {ok}/{}", recs.len());
 }
+
+fn hlsyn_top(text: &str) -> String {
+    let after = &text[text.find("#pragma ACCEL kernel").expect("kernel pragma")..];
+    let sig = after.lines().skip(1).find(|l| l.contains('(')).unwrap();
+    sig.split('(').next().unwrap().split_whitespace().last().unwrap().to_string()
+}
+
+/// How much of what HLSyn explored lies in our candidate values (reported; asserted loosely so a
+/// rule change that loses coverage fails).
+#[test]
+fn hlsyn_knob_value_coverage() {
+    use hlsseek_ir::KnobValue;
+    let Some(d) = data_dir() else { return };
+    let (mut vals_in, mut vals_all, mut pts_in, mut pts_all) = (0usize, 0usize, 0usize, 0usize);
+    let mut misses: BTreeMap<String, std::collections::BTreeSet<String>> = BTreeMap::new();
+    for ver in ["v18", "v20"] {
+        let Ok(rd) = std::fs::read_dir(d.join("hlsyn/designs").join(ver)) else { continue };
+        let mut paths: Vec<PathBuf> = rd.map(|e| e.unwrap().path()).collect();
+        paths.sort();
+        for p in paths {
+            let kernel = p.file_stem().unwrap().to_string_lossy().into_owned();
+            let src_name = if kernel == "stencil" { "stencil_stencil2d_kernel.c".to_string() } else { format!("{kernel}_kernel.c") };
+            let Ok(text) = std::fs::read_to_string(d.join("hlsyn/sources").join(&src_name)) else { continue };
+            let top = hlsyn_top(&text);
+            let space = DesignSpace::new(vec![SourceFile { name: src_name, text }], &top, &FrontOptions::default()).unwrap();
+            let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+            for rec in json.as_object().unwrap().values() {
+                let mut all_in = true;
+                for (name, v) in rec["point"].as_object().unwrap() {
+                    let v = match v {
+                        serde_json::Value::String(s) => KnobValue::Text(s.clone()),
+                        other => KnobValue::Int(other.as_f64().unwrap() as u64),
+                    };
+                    vals_all += 1;
+                    match space.knob(name) {
+                        Some(k) if k.values.contains(&v) => vals_in += 1,
+                        _ => {
+                            all_in = false;
+                            misses.entry(format!("{kernel} {name}")).or_default().insert(v.to_string());
+                        }
+                    }
+                }
+                pts_all += 1;
+                pts_in += all_in as usize;
+            }
+        }
+    }
+    if pts_all == 0 {
+        return;
+    }
+    eprintln!("HLSyn knob values covered: {vals_in}/{vals_all}; design points fully covered: {pts_in}/{pts_all}");
+    for (k, v) in misses.iter().take(40) {
+        eprintln!("  missing {k}: {v:?}");
+    }
+    assert!(vals_in * 100 >= vals_all * 95, "value coverage {vals_in}/{vals_all}");
+}

@@ -219,6 +219,12 @@ impl<'k, 'e> Flat<'k, 'e> {
         if self.env.plans.get(l).tree_reduction || self.prof.control.float_tree_reduction {
             return true;
         }
+        // Merlin `reduction=x` on a loop inside also rewrites the reduction of x.
+        let mut named = false;
+        l.body.visit_loops(&mut |c| named |= c.directives.unroll.as_ref().is_some_and(|u| u.reductions.iter().any(|r| *r == dep.variable)));
+        if named {
+            return true;
+        }
         !dep.ops.iter().any(|id| self.op_is_float(id.0))
     }
 

@@ -192,9 +192,9 @@ impl<'a> Planner<'a> {
                 (Some(f), Some(n)) if f as u64 >= n && constant => plan.full = true,
                 (Some(f), _) => plan.unroll = (f as u64).max(1),
             }
-            // Merlin runs the copies of a loop nest side by side unless they update the same
-            // data (a dependence carried by the unrolled loop).
-            if (plan.unroll > 1 || plan.full) && accel(u.dialect) && l.carried.is_empty() {
+            // Merlin runs the copies of a loop nest side by side (jammed into the inner loops);
+            // copies that update the same data either chain (jam_carried) or run in sequence.
+            if (plan.unroll > 1 || plan.full) && accel(u.dialect) && (l.carried.is_empty() || self.prof.merlin.jam_carried) {
                 plan.parallel_copies = true;
             }
         }
@@ -241,6 +241,9 @@ impl<'a> Planner<'a> {
                 return Status::Done;
             }
             if !self.prof.control.auto_pipeline_variable_trip && !constant_trip(l, self.prof) {
+                return Status::Done;
+            }
+            if self.prof.control.auto_pipeline_source_innermost_only && has_loops(&l.body) {
                 return Status::Done;
             }
             let small = tc.hi.is_some_and(|n| n <= self.prof.control.auto_pipeline_threshold);

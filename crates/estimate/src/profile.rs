@@ -72,6 +72,7 @@ pub struct ControlRules {
     pub auto_pipeline_threshold: u64,
     pub auto_unroll_max_ops: u64,
     pub auto_pipeline_variable_trip: bool,
+    pub auto_pipeline_source_innermost_only: bool,
     pub inline_max_ops: u64,
     pub float_tree_reduction: bool,
     pub assume_trip_count: u64,
@@ -109,6 +110,7 @@ pub struct MerlinRules {
     pub bus_bytes: u64,
     pub burst_overhead: u64,
     pub overlap_transfers: bool,
+    pub jam_carried: bool,
 }
 
 /// Operator classes of the profile's table.

@@ -103,7 +103,7 @@ impl<'k> Ctx<'k> {
         let env = FnEnv { f, plans, arrays, max_op };
         let (summary, interval, reports, notes) = {
             let flat = Flat::new(&env, self.prof, &self.table, &self.summaries, self.eff);
-            let mut s = Seq { prof: self.prof, flat, pool: UnitBag::default(), modules: Res::default(), states: 0.0, loops: 0.0, reports: Vec::new(), notes: Vec::new() };
+            let mut s = Seq { prof: self.prof, flat, pool: UnitBag::default(), modules: Res::default(), states: 0.0, loops: 0.0, reports: Vec::new(), notes: Vec::new(), jam: Vec::new() };
             let (lat, interval) = s.function(f);
             let mut res = s.pool.cost();
             res.add(s.modules);
@@ -137,6 +137,15 @@ impl<'k> Ctx<'k> {
     }
 }
 
+fn contains_op(nodes: &[Node], id: u32) -> bool {
+    nodes.iter().any(|n| match n {
+        Node::Op(op) => op.id.0 == id,
+        Node::Loop(l) => contains_op(&l.body.nodes, id),
+        Node::Branch(b) => contains_op(&b.then_region.nodes, id) || contains_op(&b.else_region.nodes, id),
+        Node::Call(_) => false,
+    })
+}
+
 fn max_ops(r: &Region, m: &mut usize) {
     for n in &r.nodes {
         match n {
@@ -162,6 +171,8 @@ struct Seq<'k, 'e> {
     loops: f64,
     reports: Vec<LoopReport>,
     notes: Vec<String>,
+    /// Enclosing unrolled loops with carried dependences, by their binding.
+    jam: Vec<(&'k Loop, usize)>,
 }
 
 impl<'k, 'e> Seq<'k, 'e> {
@@ -194,7 +205,7 @@ impl<'k, 'e> Seq<'k, 'e> {
     fn block(&mut self, nodes: &'k [Node]) -> u64 {
         self.flat.reset();
         let cp = self.copies_in_bindings();
-        let finish = self.flat.walk(nodes, cp);
+        let finish = self.flat.walk(nodes, cp) + self.jam_chain(nodes);
         let pb = self.flat.ports.port_bound(&self.flat.env.arrays);
         let lat = (finish - 1e-9).ceil().max(0.0) as u64;
         let lat = lat.max(pb).max(self.prof.control.min_block_cycles);
@@ -280,6 +291,39 @@ impl<'k, 'e> Seq<'k, 'e> {
         }
     }
 
+    /// Copies of an unrolled loop that carries a dependence chain through its carried values.
+    fn push_jam(&mut self, l: &'k Loop, pushed: bool, copies: u64) -> bool {
+        if pushed && copies > 1 && !l.carried.is_empty() {
+            self.jam.push((l, self.flat.bindings.len() - 1));
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Extra depth of `nodes` from copies chained through a carried dependence of an enclosing
+    /// unrolled loop (a tree where the reduction may be re-associated).
+    fn jam_chain(&self, nodes: &[Node]) -> f64 {
+        let mut total = 0.0;
+        for &(l, bi) in &self.jam {
+            let n = self.flat.bindings.get(bi).map(|b| b.range).unwrap_or(1);
+            if n <= 1 {
+                continue;
+            }
+            let mut chain = 0.0f64;
+            for dep in &l.carried {
+                if !dep.ops.iter().any(|id| contains_op(nodes, id.0)) {
+                    continue;
+                }
+                let d = self.flat.dep_delay(dep);
+                let c = if self.flat.tree_ok(l, dep) { (n as f64).log2().ceil() * d } else { (n - 1) as f64 * d / dep.distance.max(1) as f64 };
+                chain = chain.max(c);
+            }
+            total += chain;
+        }
+        total
+    }
+
     fn pop_binding(&mut self, pushed: bool) {
         if pushed {
             self.flat.bindings.pop();
@@ -296,9 +340,14 @@ impl<'k, 'e> Seq<'k, 'e> {
         if plan.full {
             let n = tc.hi.unwrap_or(1).max(1);
             if plan.parallel_copies {
-                // Merlin: the copies of the nest run side by side (their loops see n copies).
+                // Merlin: the copies of the nest run side by side (their loops see n copies,
+                // chained where they update the same data).
                 let pushed = self.push_binding(l, 0, n);
+                let jammed = self.push_jam(l, pushed, n);
                 let body = self.region(&l.body.nodes, 1, path);
+                if jammed {
+                    self.jam.pop();
+                }
                 self.pop_binding(pushed);
                 return body;
             }
@@ -347,11 +396,15 @@ impl<'k, 'e> Seq<'k, 'e> {
         sub.push(name.clone());
         let uf = plan.unroll.max(1);
         let pushed = self.push_binding(l, uf as i64, uf);
+        let jammed = self.push_jam(l, pushed, uf);
         let copies = if plan.parallel_copies { 1 } else { uf };
         let before = self.modules;
         let body = if l.directives.dataflow.is_some() {
             let (lat, interval) = self.dataflow(&l.body.nodes, &sub);
             // Iterations overlap at the stage interval.
+            if jammed {
+                self.jam.pop();
+            }
             self.pop_binding(pushed);
             let iters = tc.map(|n| n.div_ceil(uf));
             let int = interval.unwrap_or(lat.hi.unwrap_or(0));
@@ -374,17 +427,11 @@ impl<'k, 'e> Seq<'k, 'e> {
         };
         self.pop_binding(pushed);
         let _ = before;
-        // The copies of one unrolled iteration chain through the loop's own carried values.
-        let mut chain = 0.0f64;
-        if uf > 1 {
-            for dep in &l.carried {
-                let d = self.flat.dep_delay(dep);
-                let c = if self.flat.tree_ok(l, dep) { (uf as f64).log2().ceil() * d } else { (uf - 1) as f64 * d / dep.distance.max(1) as f64 };
-                chain = chain.max(c);
-            }
+        if jammed {
+            self.jam.pop();
         }
         let c = &self.prof.control;
-        let iter = body.plus_c(chain.ceil() as u64 + c.seq_iter_overhead).max(Lat::exact(1));
+        let iter = body.plus_c(c.seq_iter_overhead).max(Lat::exact(1));
         let iters = tc.map(|n| n.div_ceil(uf));
         let mut total = iter.times(iters).plus_c(c.seq_loop_exit);
         if plan.tile > 1 {
@@ -442,10 +489,14 @@ impl<'k, 'e> Seq<'k, 'e> {
         self.reports.push(LoopReport::default());
         let uf = plan.unroll.max(1);
         let pushed = self.push_binding(l, uf as i64, uf);
+        let jammed = self.push_jam(l, pushed, uf);
         self.flat.reset();
         // Copies from enclosing Merlin-parallel loops are jammed into this pipeline.
         let copies = self.copies_in_bindings();
-        let finish = self.flat.walk(&l.body.nodes, copies);
+        let finish = self.flat.walk(&l.body.nodes, copies) + self.jam_chain(&l.body.nodes);
+        if jammed {
+            self.jam.pop();
+        }
         let depth = ((finish - 1e-9).ceil().max(1.0)) as u64;
         let pb = self.flat.ports.port_bound(&self.flat.env.arrays);
         let mut rec = 0u64;

@@ -124,7 +124,7 @@ fn space_lists_knobs_and_renders_a_point_that_estimates() {
         .assert()
         .success();
     let rendered = std::fs::read_to_string(dir.path().join("fir.c")).unwrap();
-    assert!(!rendered.contains("auto{"), "placeholders left in:\n{rendered}");
+    assert!(!rendered.contains("auto{__"), "placeholders left in:\n{rendered}");
     assert!(!rendered.contains("__PIPE__L0"), "an empty PIPELINE value drops the pragma");
     assert!(rendered.contains("FACTOR=64"));
     let fast = json_of(hlsseek().arg("estimate").arg(dir.path().join("fir.c")).args(["--top", "fir", "--part", "vu9p", "--json"]));

@@ -39,6 +39,12 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Behave like a Unix filter: when the reader of stdout goes away (`| head`), stop quietly
+    // instead of panicking on the failed write.
+    // SAFETY: called before any thread starts; restores the default disposition of one signal.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Estimate(a) => commands::estimate::run(a),

@@ -48,7 +48,7 @@ pub fn run(args: EstimateArgs) -> Result<u8> {
     let warnings: Vec<String> = kernel
         .diagnostics
         .iter()
-        .map(|d| format!("{}: {:?}: {}", kernel.display_loc(d.loc), d.severity, d.message))
+        .map(|d| format!("{}: {}", kernel.display_loc(d.loc), d.message))
         .collect();
     let report = EstimateReport {
         top: &args.top,

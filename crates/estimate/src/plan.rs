@@ -293,6 +293,12 @@ pub(crate) fn merlin_partitions(f: &Function, plans: &Plans, prof: &Profile) -> 
     let mut out: Vec<PartitionRequest> = Vec::new();
     f.body.visit_loops(&mut |l| {
         let p = plans.get(l);
+        // Only PARALLEL asks for partitioning; loops unrolled by an enclosing
+        // `PIPELINE flatten` get none unless the profile says so.
+        let asked = l.directives.unroll.as_ref().is_some_and(|u| !u.off && u.factor.is_none_or(|f| f > 1));
+        if !asked && !prof.merlin.partition_flattened {
+            return;
+        }
         let factor = if p.full { trip(l, prof).hi.unwrap_or(1) } else { p.unroll };
         let Some(var) = &l.var else { return };
         if factor <= 1 {
@@ -302,7 +308,11 @@ pub(crate) fn merlin_partitions(f: &Function, plans: &Plans, prof: &Profile) -> 
             for (d, e) in acc.index.iter().enumerate() {
                 let c = e.coeff(var);
                 if c != 0 {
-                    out.push((acc.array.0, d, factor.saturating_mul(c.unsigned_abs()).max(factor)));
+                    let f = factor.saturating_mul(c.unsigned_abs()).max(factor);
+                    // Merlin gives up partitioning beyond a factor (the copies then share banks).
+                    if f <= prof.merlin.max_partition {
+                        out.push((acc.array.0, d, f));
+                    }
                 }
             }
         });

@@ -111,6 +111,8 @@ pub struct MerlinRules {
     pub burst_overhead: u64,
     pub overlap_transfers: bool,
     pub jam_carried: bool,
+    pub max_partition: u64,
+    pub partition_flattened: bool,
 }
 
 /// Operator classes of the profile's table.

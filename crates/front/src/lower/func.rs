@@ -593,7 +593,8 @@ impl<'a> FnCx<'a> {
                 self.declare(name, Var::Array(id, ty));
                 continue;
             }
-            if is_const {
+            // `const`, or never assigned after a constant initialiser: a named constant.
+            if (is_const || (!self.assigned.contains(&name) && !is_static)) && dd.pointers == 0 && !dd.is_ref {
                 if let Some(v) = dd.init.and_then(|i| eval_const(i, self.src, self.g, &self.env)) {
                     if !ty.scalar.is_float() {
                         self.env.insert(name.clone(), v);
@@ -746,10 +747,15 @@ impl<'a> FnCx<'a> {
         let mut arms = Vec::new();
         let mut regions = Vec::new();
         for case in &cases {
-            let cmp = cond.clone().map(|cv| {
-                let id = self.new_op(OpKind::Cmp, cv.ty, vec![cv.op, Operand::Int(0)], None, self.loc(*case));
-                id
-            });
+            // `case v:` compares with v; `default:` has no condition of its own.
+            let value = case.child_by_field_name("value");
+            let cmp = match (cond.clone(), value) {
+                (Some(cv), Some(v)) => {
+                    let k = self.expr(v);
+                    Some(self.new_op(OpKind::Cmp, cv.ty, vec![cv.op, k.op], None, self.loc(*case)))
+                }
+                _ => None,
+            };
             self.open_region();
             self.scopes.push(HashMap::new());
             let mut c2 = case.walk();

@@ -165,71 +165,12 @@ impl FnCx<'_> {
             },
             "comma_expression" => self.comma(n, false),
             "binary_expression" => self.binary(n),
-            "unary_expression" => {
-                let Some(arg) = n.child_by_field_name("argument") else { return Val::int(0) };
-                let op = n.child_by_field_name("operator").map_or("", |o| self.text(o));
-                let v = self.expr(arg);
-                match (op, &v.op) {
-                    ("+", _) => v,
-                    ("-", Operand::Int(x)) => Val { op: Operand::Int(x.wrapping_neg()), ..v },
-                    ("-", Operand::Float(x)) => Val { op: Operand::Float(-x), ..v },
-                    ("-", _) => {
-                        let id = self.new_op(OpKind::Neg, v.ty, vec![v.op], None, loc);
-                        Val { op: Operand::Op(id), ..v }
-                    }
-                    ("!", _) => {
-                        let id = self.new_op(OpKind::Not, ScalarType::Bool, vec![v.op], None, loc);
-                        Val { op: Operand::Op(id), ty: ScalarType::Bool, ap: false }
-                    }
-                    _ => {
-                        let id = self.new_op(OpKind::Not, v.ty, vec![v.op], None, loc);
-                        Val { op: Operand::Op(id), ..v }
-                    }
-                }
-            }
-            "pointer_expression" => {
-                let Some(arg) = n.child_by_field_name("argument") else { return Val::int(0) };
-                let op = n.child_by_field_name("operator").map_or("", |o| self.text(o));
-                if op == "*" {
-                    if let Some((id, idx, operands)) = self.deref_access(arg) {
-                        let elem = self.arrays[id.0 as usize].elem;
-                        let ap = self.array_info[id.0 as usize].ap;
-                        let oid = self.new_op(OpKind::Load, elem, operands, Some(Access { array: id, index: idx }), loc);
-                        return Val { op: Operand::Op(oid), ty: elem, ap };
-                    }
-                    return self.expr(arg);
-                }
-                Val { op: Operand::Scalar(self.text(arg).to_string()), ty: ScalarType::Int { bits: 64, signed: false }, ap: false }
-            }
-            "update_expression" => {
-                let Some(arg) = n.child_by_field_name("argument") else { return Val::int(0) };
-                let op = n.child_by_field_name("operator").map_or("++", |o| self.text(o));
-                let cur = self.expr(arg);
-                let kind = if op == "++" { OpKind::Add } else { OpKind::Sub };
-                let one = Val::int(1);
-                let v = self.binop(kind, cur, one, loc);
-                self.write_lvalue(arg, v.clone());
-                v
-            }
+            "unary_expression" => self.unary(n, loc),
+            "pointer_expression" => self.pointer(n, loc),
+            "update_expression" => self.update(n, loc),
             "assignment_expression" => self.assign(n),
-            "conditional_expression" => {
-                let c = n.child_by_field_name("condition").map_or(Val::int(1), |c| self.expr(c));
-                let a = n.child_by_field_name("consequence").map_or(Val::int(0), |x| self.expr(x));
-                let b = n.child_by_field_name("alternative").map_or(Val::int(0), |x| self.expr(x));
-                let (ty, ap) = arith_ty(&a, &b);
-                let a = self.convert(a, ty, ap, loc);
-                let b = self.convert(b, ty, ap, loc);
-                let id = self.new_op(OpKind::Select, ty, vec![c.op, a.op, b.op], None, loc);
-                Val { op: Operand::Op(id), ty, ap }
-            }
-            "cast_expression" => {
-                let ty = n.child_by_field_name("type").map(|t| self.g.resolve_type(t, self.src));
-                let v = n.child_by_field_name("value").map_or(Val::int(0), |x| self.expr(x));
-                match ty {
-                    Some(t) if t.dims.is_empty() && t.scalar != ScalarType::Void => self.convert(v, t.scalar, t.ap, loc),
-                    _ => v,
-                }
-            }
+            "conditional_expression" => self.conditional(n, loc),
+            "cast_expression" => self.cast(n, loc),
             "call_expression" => self.call(n),
             "subscript_expression" => self.subscript_read(n),
             "field_expression" => self.field_read(n),
@@ -258,6 +199,80 @@ impl FnCx<'_> {
                 }
                 Val::int(0)
             }
+        }
+    }
+
+    #[inline(never)]
+    fn unary(&mut self, n: Node, loc: hlsseek_ir::Loc) -> Val {
+        let Some(arg) = n.child_by_field_name("argument") else { return Val::int(0) };
+        let op = n.child_by_field_name("operator").map_or("", |o| self.text(o));
+        let v = self.expr(arg);
+        match (op, &v.op) {
+            ("+", _) => v,
+            ("-", Operand::Int(x)) => Val { op: Operand::Int(x.wrapping_neg()), ..v },
+            ("-", Operand::Float(x)) => Val { op: Operand::Float(-x), ..v },
+            ("-", _) => {
+                let id = self.new_op(OpKind::Neg, v.ty, vec![v.op], None, loc);
+                Val { op: Operand::Op(id), ..v }
+            }
+            ("!", _) => {
+                let id = self.new_op(OpKind::Not, ScalarType::Bool, vec![v.op], None, loc);
+                Val { op: Operand::Op(id), ty: ScalarType::Bool, ap: false }
+            }
+            _ => {
+                let id = self.new_op(OpKind::Not, v.ty, vec![v.op], None, loc);
+                Val { op: Operand::Op(id), ..v }
+            }
+        }
+    }
+
+    #[inline(never)]
+    fn pointer(&mut self, n: Node, loc: hlsseek_ir::Loc) -> Val {
+        let Some(arg) = n.child_by_field_name("argument") else { return Val::int(0) };
+        let op = n.child_by_field_name("operator").map_or("", |o| self.text(o));
+        if op == "*" {
+            if let Some((id, idx, operands)) = self.deref_access(arg) {
+                let elem = self.arrays[id.0 as usize].elem;
+                let ap = self.array_info[id.0 as usize].ap;
+                let oid = self.new_op(OpKind::Load, elem, operands, Some(Access { array: id, index: idx }), loc);
+                return Val { op: Operand::Op(oid), ty: elem, ap };
+            }
+            return self.expr(arg);
+        }
+        Val { op: Operand::Scalar(self.text(arg).to_string()), ty: ScalarType::Int { bits: 64, signed: false }, ap: false }
+    }
+
+    #[inline(never)]
+    fn update(&mut self, n: Node, loc: hlsseek_ir::Loc) -> Val {
+        let Some(arg) = n.child_by_field_name("argument") else { return Val::int(0) };
+        let op = n.child_by_field_name("operator").map_or("++", |o| self.text(o));
+        let cur = self.expr(arg);
+        let kind = if op == "++" { OpKind::Add } else { OpKind::Sub };
+        let one = Val::int(1);
+        let v = self.binop(kind, cur, one, loc);
+        self.write_lvalue(arg, v.clone());
+        v
+    }
+
+    #[inline(never)]
+    fn conditional(&mut self, n: Node, loc: hlsseek_ir::Loc) -> Val {
+        let c = n.child_by_field_name("condition").map_or(Val::int(1), |c| self.expr(c));
+        let a = n.child_by_field_name("consequence").map_or(Val::int(0), |x| self.expr(x));
+        let b = n.child_by_field_name("alternative").map_or(Val::int(0), |x| self.expr(x));
+        let (ty, ap) = arith_ty(&a, &b);
+        let a = self.convert(a, ty, ap, loc);
+        let b = self.convert(b, ty, ap, loc);
+        let id = self.new_op(OpKind::Select, ty, vec![c.op, a.op, b.op], None, loc);
+        Val { op: Operand::Op(id), ty, ap }
+    }
+
+    #[inline(never)]
+    fn cast(&mut self, n: Node, loc: hlsseek_ir::Loc) -> Val {
+        let ty = n.child_by_field_name("type").map(|t| self.g.resolve_type(t, self.src));
+        let v = n.child_by_field_name("value").map_or(Val::int(0), |x| self.expr(x));
+        match ty {
+            Some(t) if t.dims.is_empty() && t.scalar != ScalarType::Void => self.convert(v, t.scalar, t.ap, loc),
+            _ => v,
         }
     }
 
@@ -342,6 +357,7 @@ impl FnCx<'_> {
         Val { op: Operand::Op(id), ty, ap }
     }
 
+    #[inline(never)]
     fn comma(&mut self, n: Node, parenthesized: bool) -> Val {
         let (Some(l), Some(r)) = (n.child_by_field_name("left"), n.child_by_field_name("right")) else { return Val::int(0) };
         let loc = self.loc(n);
@@ -357,6 +373,7 @@ impl FnCx<'_> {
         b
     }
 
+    #[inline(never)]
     fn binary(&mut self, n: Node) -> Val {
         let loc = self.loc(n);
         let (Some(l), Some(r)) = (n.child_by_field_name("left"), n.child_by_field_name("right")) else { return Val::int(0) };
@@ -391,6 +408,7 @@ impl FnCx<'_> {
         }
     }
 
+    #[inline(never)]
     fn assign(&mut self, n: Node) -> Val {
         let loc = self.loc(n);
         let (Some(l), Some(r)) = (n.child_by_field_name("left"), n.child_by_field_name("right")) else { return Val::int(0) };
@@ -588,6 +606,7 @@ impl FnCx<'_> {
         Some((id, idx, operands, a.elem, self.array_info[id.0 as usize].ap))
     }
 
+    #[inline(never)]
     fn subscript_read(&mut self, n: Node) -> Val {
         let loc = self.loc(n);
         if let Some((id, idx, operands, elem, ap)) = self.subscript_access(n) {
@@ -656,6 +675,7 @@ impl FnCx<'_> {
         None
     }
 
+    #[inline(never)]
     fn field_read(&mut self, n: Node) -> Val {
         let loc = self.loc(n);
         if let Some((id, idx, ops, ty)) = self.field_access(n) {
@@ -793,6 +813,7 @@ impl FnCx<'_> {
         }
     }
 
+    #[inline(never)]
     fn call(&mut self, n: Node) -> Val {
         let loc = self.loc(n);
         let Some(f) = n.child_by_field_name("function") else { return Val::int(0) };
@@ -919,6 +940,7 @@ impl FnCx<'_> {
         builtin(name).map(TyInfo::scalar)
     }
 
+    #[inline(never)]
     fn user_call(&mut self, name: &str, args: &[Node], loc: hlsseek_ir::Loc) -> Val {
         let mut array_args = Vec::new();
         for (i, a) in args.iter().enumerate() {
@@ -976,6 +998,7 @@ impl FnCx<'_> {
         Val { op: Operand::Op(id), ty, ap: true }
     }
 
+    #[inline(never)]
     fn method_call(&mut self, f: Node, args: &[Node], loc: hlsseek_ir::Loc) -> Val {
         let Some(obj) = f.child_by_field_name("argument") else { return Val::int(0) };
         let method = f.child_by_field_name("field").map_or("", |m| self.text(m)).to_string();

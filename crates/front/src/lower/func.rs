@@ -560,6 +560,7 @@ impl<'a> FnCx<'a> {
         self.depth -= 1;
     }
 
+    #[inline(never)]
     fn declaration(&mut self, n: Node) {
         let Some(tn) = n.child_by_field_name("type") else { return };
         let base = self.g.resolve_type(tn, self.src);
@@ -666,6 +667,7 @@ impl<'a> FnCx<'a> {
         (r, region)
     }
 
+    #[inline(never)]
     fn if_stmt(&mut self, n: Node) {
         let loc = self.loc(n);
         let cond = n.child_by_field_name("condition").map(|c| {
@@ -735,6 +737,7 @@ impl<'a> FnCx<'a> {
         self.regions.last().map_or(0, |r| r.scope_base)
     }
 
+    #[inline(never)]
     fn switch_stmt(&mut self, n: Node) {
         let loc = self.loc(n);
         let cond = n.child_by_field_name("condition").map(|c| {
@@ -783,7 +786,10 @@ impl<'a> FnCx<'a> {
         self.merge_branches(cond, &refs, loc);
     }
 
+    #[inline(never)]
     fn lower_loop(&mut self, n: Node, label: Option<String>, accel: Vec<(usize, Pragma)>) {
+        // A loop level costs several stack frames: count it as three.
+        self.depth += 2;
         if !self.enter(n) {
             return;
         }
@@ -867,7 +873,7 @@ impl<'a> FnCx<'a> {
         }
         let l = Loop { id, label, var, loc, trip, body, directives: frame.directives, carried };
         self.region().nodes.push(IrNode::Loop(l));
-        self.depth -= 1;
+        self.depth -= 3;
     }
 
     /// Induction variable, trip count and value range of a loop header.

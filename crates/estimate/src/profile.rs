@@ -75,6 +75,7 @@ pub struct ControlRules {
     pub auto_pipeline_source_innermost_only: bool,
     pub inline_max_ops: u64,
     pub float_tree_reduction: bool,
+    pub forward_memory_reductions: bool,
     pub assume_trip_count: u64,
 }
 

@@ -261,11 +261,11 @@ impl<'a> Planner<'a> {
             && unrollable(&l.body, self.prof)
             && unrolled_ops(&l.body, self.prof) <= self.prof.control.auto_unroll_max_ops;
         if absorb {
+            // The small inner loops are unrolled into this one, which is now innermost: the
+            // same rule applies again one level up (Vitis climbs until a loop is large).
             self.mark_full(&l.body);
-            let e = self.plans.loops.get_mut(&l.id.0).unwrap();
-            e.pipelined = true;
-            e.auto_pipelined = true;
-            return Status::Done;
+            let small = tc.hi.is_some_and(|n| n <= self.prof.control.auto_pipeline_threshold) && constant_trip(l, self.prof);
+            return Status::Candidate { small };
         }
         for (id, s) in &remaining {
             if let Status::Candidate { .. } = s {

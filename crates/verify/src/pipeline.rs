@@ -215,7 +215,8 @@ impl Verifier {
         };
         run.stage = Stage::Syntax;
         if self.cfg.lint {
-            run.lint = lint::lint(&source, &task.top);
+            let headers: Vec<String> = task.headers.iter().filter_map(|h| std::fs::read_to_string(h).ok()).collect();
+            run.lint = lint::lint_with_headers(&source, &task.top, &headers);
         }
         let prepared = self.prepare(task)?;
         let _slot = self.slot();

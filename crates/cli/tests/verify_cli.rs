@@ -141,3 +141,53 @@ fn setup_reports_headers_and_sandbox() {
         .success()
         .stdout(predicate::str::contains("HLS headers:").and(predicate::str::contains("sandbox: uid drop")));
 }
+
+/// The documented degraded mode: without Landlock (turned off here with
+/// HLSSEEK_SANDBOX_DISABLE), a world-readable file outside the sandbox can be read, while the
+/// uid drop still protects a 0600 one. With Landlock neither can.
+#[test]
+fn without_landlock_only_the_uid_drop_protects_files() {
+    setup();
+    let d = tempfile::tempdir().unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(d.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let (open, private) = (d.path().join("open.txt"), d.path().join("private.txt"));
+    std::fs::write(&open, "SECRET-OPEN-41").unwrap();
+    std::fs::write(&private, "SECRET-PRIVATE-42").unwrap();
+    std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let cand = d.path().join("vadd.cpp");
+    std::fs::write(
+        &cand,
+        format!(
+            "#include \"vadd.h\"\n#include <cstdio>\n\
+             static void leak(const char *p) {{ char b[64] = {{0}}; FILE *f = fopen(p, \"r\"); if (!f) return; fread(b, 1, 63, f); fclose(f); printf(\"%s\\n\", b); }}\n\
+             void vadd(const int a[N], const int b[N], int c[N]) {{ leak(\"{}\"); leak(\"{}\"); for (int i = 0; i < N; i++) c[i] = a[i] + b[i]; }}\n",
+            open.display(),
+            private.display()
+        ),
+    )
+    .unwrap();
+    for disable in ["", "landlock"] {
+        let out = Command::cargo_bin("hlsseek")
+            .unwrap()
+            .env("HLSSEEK_SANDBOX_DISABLE", disable)
+            .args(["verify", &t("vadd"), cand.to_str().unwrap(), "--json", "--no-lint"])
+            .output()
+            .unwrap();
+        let v = json(&String::from_utf8_lossy(&out.stdout));
+        assert_eq!(v["passed"], true, "{v}");
+        let text = v["messages"].to_string();
+        let landlock = v["sandbox"]["landlock_abi"].as_u64().unwrap() > 0;
+        let uid_drop = v["sandbox"]["uid_drop"].as_bool().unwrap();
+        if disable == "landlock" {
+            assert!(!landlock, "HLSSEEK_SANDBOX_DISABLE=landlock ignored");
+        }
+        if landlock {
+            assert!(!text.contains("SECRET-OPEN") && !text.contains("SECRET-PRIVATE"), "{text}");
+        } else if uid_drop {
+            assert!(text.contains("SECRET-OPEN-41"), "a 0644 file is readable without Landlock: {text}");
+            assert!(!text.contains("SECRET-PRIVATE-42"), "the uid drop must protect a 0600 file: {text}");
+        }
+    }
+}

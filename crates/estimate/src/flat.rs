@@ -33,6 +33,7 @@ pub(crate) struct Flat<'k, 'e> {
     pub bindings: Vec<Binding<'k>>,
     ready: Vec<f64>,
     oplat: Vec<f64>,
+    is_mem: Vec<bool>,
     scalar_ready: Vec<(&'k str, f64)>,
     array_ready: Vec<f64>,
     pub ports: PortAcc,
@@ -60,6 +61,7 @@ impl<'k, 'e> Flat<'k, 'e> {
             bindings: Vec::new(),
             ready: vec![0.0; env.max_op + 1],
             oplat: vec![0.0; env.max_op + 1],
+            is_mem: vec![false; env.max_op + 1],
             scalar_ready: Vec::new(),
             array_ready: vec![0.0; env.f.arrays.len()],
             ports: PortAcc::default(),
@@ -167,6 +169,7 @@ impl<'k, 'e> Flat<'k, 'e> {
         let slot = self.slot(op.id.0);
         self.ready[slot] = finish;
         self.oplat[slot] = if cost.lat == 0 { unit } else { cost.lat as f64 };
+        self.is_mem[slot] = matches!(key.class, OpClass::Load | OpClass::Store);
         if let (Some(acc), Some(p)) = (&op.access, plan) {
             let write = key.class == OpClass::Store;
             if write {
@@ -207,7 +210,14 @@ impl<'k, 'e> Flat<'k, 'e> {
 
     /// Recurrence delay of a carried dependence, in cycles (the ops must have been scheduled).
     pub(crate) fn dep_delay(&self, dep: &hlsseek_ir::CarriedDep) -> f64 {
-        dep.ops.iter().map(|id| self.oplat[self.slot(id.0)]).sum::<f64>()
+        // A reduction onto one memory word is kept in a register by the tool: only its
+        // arithmetic stays on the cycle.
+        let forward = dep.through_memory && dep.kind == DepKind::Reduction && self.prof.control.forward_memory_reductions;
+        dep.ops
+            .iter()
+            .filter(|id| !(forward && self.is_mem[self.slot(id.0)]))
+            .map(|id| self.oplat[self.slot(id.0)])
+            .sum::<f64>()
     }
 
     /// Whether a dependence may be re-associated into a tree (Merlin `reduction=`, integer

@@ -261,11 +261,11 @@ impl<'a> Planner<'a> {
             && unrollable(&l.body, self.prof)
             && unrolled_ops(&l.body, self.prof) <= self.prof.control.auto_unroll_max_ops;
         if absorb {
+            // The small inner loops are unrolled into this one, which is now innermost: the
+            // same rule applies again one level up (Vitis climbs until a loop is large).
             self.mark_full(&l.body);
-            let e = self.plans.loops.get_mut(&l.id.0).unwrap();
-            e.pipelined = true;
-            e.auto_pipelined = true;
-            return Status::Done;
+            let small = tc.hi.is_some_and(|n| n <= self.prof.control.auto_pipeline_threshold) && constant_trip(l, self.prof);
+            return Status::Candidate { small };
         }
         for (id, s) in &remaining {
             if let Status::Candidate { .. } = s {
@@ -293,6 +293,12 @@ pub(crate) fn merlin_partitions(f: &Function, plans: &Plans, prof: &Profile) -> 
     let mut out: Vec<PartitionRequest> = Vec::new();
     f.body.visit_loops(&mut |l| {
         let p = plans.get(l);
+        // Only PARALLEL asks for partitioning; loops unrolled by an enclosing
+        // `PIPELINE flatten` get none unless the profile says so.
+        let asked = l.directives.unroll.as_ref().is_some_and(|u| !u.off && u.factor.is_none_or(|f| f > 1));
+        if !asked && !prof.merlin.partition_flattened {
+            return;
+        }
         let factor = if p.full { trip(l, prof).hi.unwrap_or(1) } else { p.unroll };
         let Some(var) = &l.var else { return };
         if factor <= 1 {
@@ -302,7 +308,11 @@ pub(crate) fn merlin_partitions(f: &Function, plans: &Plans, prof: &Profile) -> 
             for (d, e) in acc.index.iter().enumerate() {
                 let c = e.coeff(var);
                 if c != 0 {
-                    out.push((acc.array.0, d, factor.saturating_mul(c.unsigned_abs()).max(factor)));
+                    let f = factor.saturating_mul(c.unsigned_abs()).max(factor);
+                    // Merlin gives up partitioning beyond a factor (the copies then share banks).
+                    if f <= prof.merlin.max_partition {
+                        out.push((acc.array.0, d, f));
+                    }
                 }
             }
         });

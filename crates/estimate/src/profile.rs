@@ -75,6 +75,7 @@ pub struct ControlRules {
     pub auto_pipeline_source_innermost_only: bool,
     pub inline_max_ops: u64,
     pub float_tree_reduction: bool,
+    pub forward_memory_reductions: bool,
     pub assume_trip_count: u64,
 }
 
@@ -111,6 +112,8 @@ pub struct MerlinRules {
     pub burst_overhead: u64,
     pub overlap_transfers: bool,
     pub jam_carried: bool,
+    pub max_partition: u64,
+    pub partition_flattened: bool,
 }
 
 /// Operator classes of the profile's table.

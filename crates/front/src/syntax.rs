@@ -1,9 +1,10 @@
 //! Parsing the preprocessed text with tree-sitter-cpp, and deciding which parse errors matter.
 //!
 //! tree-sitter always yields a tree; broken input shows up as ERROR and MISSING nodes. Some valid
-//! HLS C++ confuses the grammar (vendor templates, macros left unexpanded because their header is
-//! not available), so an ERROR confined to one statement inside a function body is tolerated with
-//! a warning; a MISSING token, or an ERROR at file level or spanning a function, is a syntax error.
+//! HLS C++ confuses the grammar (SFINAE templates in vendor headers), so an ERROR confined to a
+//! class body or a template parameter list is tolerated with a warning; any other ERROR or
+//! MISSING node is a syntax error. One known grammar bug (an assignment inside a parenthesised
+//! comma expression) is worked around by [`repair_comma_assign`].
 
 use crate::pp::PpOutput;
 use crate::{FrontError, FrontErrorKind};
@@ -73,8 +74,9 @@ fn snippet(n: Node, text: &str) -> String {
     }
 }
 
-/// An ERROR node inside a function body that does not swallow braces: the statement around it is
-/// skipped, the rest of the function is still sound.
+/// An ERROR inside a class body or a template parameter/argument list (SFINAE-heavy vendor
+/// headers the grammar does not cover) does not touch any function body we lower. Errors
+/// anywhere else (function bodies, file level) are real syntax errors.
 fn tolerable(n: Node, text: &str) -> bool {
     if n.is_missing() {
         return false;
@@ -85,19 +87,10 @@ fn tolerable(n: Node, text: &str) -> bool {
     }
     let mut p = n.parent();
     while let Some(q) = p {
-        if q.kind() == "compound_statement" {
-            // Within a function body (or a nested block of one).
-            let mut a = q.parent();
-            while let Some(x) = a {
-                if x.kind() == "function_definition" {
-                    return true;
-                }
-                a = x.parent();
-            }
-            return false;
-        }
-        if q.kind() == "parameter_list" || q.kind() == "template_argument_list" || q.kind() == "field_declaration_list" {
-            return true;
+        match q.kind() {
+            "compound_statement" | "translation_unit" => return false,
+            "template_parameter_list" | "template_argument_list" | "field_declaration_list" => return true,
+            _ => {}
         }
         p = q.parent();
     }

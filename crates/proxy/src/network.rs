@@ -8,7 +8,7 @@
 //! two win probabilities exactly and leaves "neither" unchanged, pass by pass.
 
 use crate::error::{ProxyError, Result};
-use crate::graph::{edge, DesignGraph, Normalisation, GLOBAL_DIM, NODE_DIM};
+use crate::graph::{edge, DesignGraph, Normalisation, GLOBAL_DIM, GLOBAL_NORMALISED, NODE_DIM};
 use crate::rng::Rng;
 use candle_core::{DType, Device, Tensor, Var, D};
 use serde::{Deserialize, Serialize};
@@ -51,7 +51,8 @@ impl ModelConfig {
 
     /// Every parameter's name and shape.
     pub(crate) fn shapes(&self) -> Vec<(String, Vec<usize>)> {
-        let (h, d, hh) = (self.hidden, self.embed, self.head_hidden);
+        let (h, hh) = (self.hidden, self.head_hidden);
+        let (d, e) = (self.embed, self.embed + GLOBAL_NORMALISED);
         let mut v: Vec<(String, Vec<usize>)> = vec![("enc.in.w".into(), vec![NODE_DIM, h]), ("enc.in.b".into(), vec![h])];
         for l in 0..self.layers {
             for (n, s) in [("src", vec![h, h]), ("dst", vec![h, h]), ("etype", vec![edge::TYPES, h]), ("att", vec![h, 1]), ("self", vec![h, h]), ("b", vec![h])] {
@@ -63,23 +64,23 @@ impl ModelConfig {
             ("read.b1".into(), vec![d]),
             ("read.w2".into(), vec![d, d]),
             ("read.b2".into(), vec![d]),
-            ("f.a".into(), vec![d, hh]),
-            ("f.b".into(), vec![d, hh]),
-            ("f.c".into(), vec![d, hh]),
+            ("f.a".into(), vec![e, hh]),
+            ("f.b".into(), vec![e, hh]),
+            ("f.c".into(), vec![e, hh]),
             ("f.b1".into(), vec![hh]),
             ("f.w2".into(), vec![hh, hh]),
             ("f.b2".into(), vec![hh]),
             ("f.w3".into(), vec![hh, F_OUT]),
             ("f.b3".into(), vec![F_OUT]),
-            ("g.a".into(), vec![d, hh]),
-            ("g.b".into(), vec![d, hh]),
-            ("g.c".into(), vec![d, hh]),
+            ("g.a".into(), vec![e, hh]),
+            ("g.b".into(), vec![e, hh]),
+            ("g.c".into(), vec![e, hh]),
             ("g.b1".into(), vec![hh]),
             ("g.w2".into(), vec![hh, hh]),
             ("g.b2".into(), vec![hh]),
             ("g.w3".into(), vec![hh, G_OUT]),
             ("g.b3".into(), vec![G_OUT]),
-            ("aux.w".into(), vec![d, OBJECTIVES]),
+            ("aux.w".into(), vec![e, OBJECTIVES]),
             ("aux.b".into(), vec![OBJECTIVES]),
         ]);
         v
@@ -104,6 +105,8 @@ pub struct GraphBatch {
     mean_w: Tensor,
     loop_w: Tensor,
     global: Tensor,
+    /// The estimator's log2 numbers, centred but not scaled: differences are log ratios.
+    estimator: Tensor,
     graphs: usize,
 }
 
@@ -183,6 +186,7 @@ impl Network {
         let dev = &self.device;
         let (mut x, mut src, mut dst, mut et, mut node_graph, mut mean_w, mut loop_w, mut global) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut estimator = Vec::new();
         let mut offset = 0u32;
         for (gi, g) in graphs.iter().enumerate() {
             let n = g.node_count();
@@ -203,6 +207,10 @@ impl Network {
                 loop_w.push(if g.is_loop(i) { 1.0 / loops as f32 } else { 0.0 });
             }
             global.extend(self.norm.apply(&g.global).map(|v| if v.is_finite() { v } else { 0.0 }));
+            estimator.extend((0..GLOBAL_NORMALISED).map(|k| {
+                let v = g.global[k] - self.norm.mean[k];
+                if v.is_finite() { v } else { 0.0 }
+            }));
             offset += n as u32;
         }
         let n = offset as usize;
@@ -217,11 +225,15 @@ impl Network {
             mean_w: Tensor::from_vec(mean_w, (n, 1), dev)?,
             loop_w: Tensor::from_vec(loop_w, (n, 1), dev)?,
             global: Tensor::from_vec(global, (graphs.len(), GLOBAL_DIM), dev)?,
+            estimator: Tensor::from_vec(estimator, (graphs.len(), GLOBAL_NORMALISED), dev)?,
             graphs: graphs.len(),
         })
     }
 
-    /// Design embeddings (B, embed). Deterministic: dropout lives in the head only.
+    /// Design embeddings (B, embed + GLOBAL_NORMALISED): the readout, then the estimator's
+    /// centred log2 numbers, so the head sees "the estimator says A is twice as fast" directly as
+    /// a difference of 1 rather than only through the encoder. Deterministic: dropout lives in
+    /// the head only.
     pub fn embed(&self, b: &GraphBatch) -> Result<Tensor> {
         let h_dim = self.config.hidden;
         let n = b.x.dim(0)?;
@@ -250,7 +262,8 @@ impl Network {
         };
         let r = Tensor::cat(&[&pool(&b.mean_w)?, &pool(&b.loop_w)?, &b.global], 1)?;
         let e = r.matmul(self.p("read.w1"))?.broadcast_add(self.p("read.b1"))?.relu()?;
-        Ok(e.matmul(self.p("read.w2"))?.broadcast_add(self.p("read.b2"))?)
+        let e = e.matmul(self.p("read.w2"))?.broadcast_add(self.p("read.b2"))?;
+        Ok(Tensor::cat(&[&e, &b.estimator], 1)?)
     }
 
     /// Per-design auxiliary regression of (centred) log objectives, (B, OBJECTIVES).

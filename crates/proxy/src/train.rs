@@ -28,6 +28,9 @@ pub struct TrainConfig {
     pub groups_per_step: usize,
     /// Monitored pairs per task at most (held-out × any), to bound the per-epoch check.
     pub monitor_pairs: usize,
+    /// Stop after the epoch that crosses this many seconds of training (None: no limit).
+    #[serde(default)]
+    pub time_budget_s: Option<f64>,
 }
 
 impl Default for TrainConfig {
@@ -37,11 +40,12 @@ impl Default for TrainConfig {
             seed: 17,
             max_epochs: 40,
             patience: 6,
-            lr: 2e-3,
+            lr: 3e-3,
             weight_decay: 1e-4,
-            group: 24,
+            group: 16,
             groups_per_step: 4,
-            monitor_pairs: 4000,
+            monitor_pairs: 1500,
+            time_budget_s: None,
         }
     }
 }
@@ -225,6 +229,7 @@ pub fn train(tasks: &[Task], split: &Split, cfg: &TrainConfig, progress: &mut dy
     let has_monitor = monitor.iter().any(|p| !p.is_empty());
     let (mut best, mut best_epoch, mut best_snap) = (f64::NEG_INFINITY, 0, snapshot(&model)?);
     let mut history = Vec::new();
+    let started = std::time::Instant::now();
     for epoch in 1..=cfg.max_epochs {
         // Cosine decay to a tenth of the initial rate over the epoch budget.
         let frac = (epoch - 1) as f64 / cfg.max_epochs.max(1) as f64;
@@ -251,6 +256,9 @@ pub fn train(tasks: &[Task], split: &Split, cfg: &TrainConfig, progress: &mut dy
             best_epoch = epoch;
             best_snap = snapshot(&model)?;
         } else if epoch - best_epoch >= cfg.patience {
+            break;
+        }
+        if cfg.time_budget_s.is_some_and(|b| started.elapsed().as_secs_f64() > b) {
             break;
         }
     }

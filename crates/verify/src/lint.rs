@@ -43,14 +43,28 @@ const UNSUPPORTED_TYPES: &[&str] = &[
 /// Lints `source`. `top` is the function the task synthesizes; findings are sorted by line.
 /// A source tree-sitter cannot parse yields no findings: the syntax stage owns that verdict.
 pub fn lint(source: &str, top: &str) -> Vec<Finding> {
+    lint_with_headers(source, top, &[])
+}
+
+/// Like [`lint`], with the task's headers as context: their macros and constants count as
+/// compile-time loop bounds.
+pub fn lint_with_headers(source: &str, top: &str, headers: &[String]) -> Vec<Finding> {
     let mut parser = Parser::new();
     if parser.set_language(&tree_sitter_cpp::LANGUAGE.into()).is_err() {
         return Vec::new();
     }
+    let mut consts = BTreeSet::new();
+    for h in headers {
+        if let Some(tree) = parser.parse(h, None) {
+            let mut hl = Linter { src: h.as_bytes(), findings: Vec::new(), consts: BTreeSet::new() };
+            hl.collect_consts(tree.root_node());
+            consts.extend(hl.consts);
+        }
+    }
     let Some(tree) = parser.parse(source, None) else {
         return Vec::new();
     };
-    let mut l = Linter { src: source.as_bytes(), findings: Vec::new(), consts: BTreeSet::new() };
+    let mut l = Linter { src: source.as_bytes(), findings: Vec::new(), consts };
     let root = tree.root_node();
     l.collect_consts(root);
     let mut defs: BTreeMap<String, (usize, BTreeSet<String>)> = BTreeMap::new();
@@ -237,7 +251,10 @@ impl Linter<'_> {
             "number_literal" | "sizeof_expression" => true,
             "identifier" => {
                 let t = text(n, self.src);
-                self.consts.contains(t) || (t.len() > 1 && t.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
+                // ALL_CAPS names are macros by convention, single letters (N, M) included.
+                self.consts.contains(t)
+                    || (t.starts_with(|c: char| c.is_ascii_uppercase())
+                        && t.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
             }
             "parenthesized_expression" | "binary_expression" => {
                 let mut c = n.walk();
@@ -328,6 +345,14 @@ mod tests {
         assert_eq!(f.iter().map(|f| (f.rule, f.line)).collect::<Vec<_>>(), vec![("unbounded-loop", 2), ("variable-trip-count", 3)]);
         assert!(f.iter().all(|f| f.severity == Severity::Warning));
         assert!(!has_errors(&f));
+    }
+
+    #[test]
+    fn header_constants_bound_loops() {
+        let src = "void top(int *x) { for (int i = 0; i < len; i++) x[i] = 0; for (int i = 0; i < Size; i++) x[i] = 1; }\n";
+        let f = lint_with_headers(src, "top", &["const int len = 8;\n".to_string()]);
+        assert_eq!(f.iter().map(|f| (f.rule, f.line)).collect::<Vec<_>>(), vec![("variable-trip-count", 1)]);
+        assert_eq!(f.len(), 1, "only the `Size` loop lacks a known bound: {f:?}");
     }
 
     #[test]

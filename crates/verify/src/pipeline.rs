@@ -79,6 +79,9 @@ pub struct Verifier {
     state: PathBuf,
     /// Mirrored HLS headers + shim (read-only for sandboxes), if any.
     hls_include: Option<PathBuf>,
+    /// What sandboxed compiles may read: `hls_include` and, for a compiler installed outside
+    /// the system directories, its installation prefix.
+    readable: Vec<PathBuf>,
     prepared: Mutex<HashMap<String, PrepareCell>>,
     slots: (Mutex<usize>, Condvar),
 }
@@ -103,6 +106,13 @@ impl Verifier {
             HeaderSource::AutoOptional => headers::locate().ok(),
         };
         let hls_include = headers_dir.map(|d| state::mirror_headers(&state, &d)).transpose()?;
+        let mut readable: Vec<PathBuf> = hls_include.iter().cloned().collect();
+        let real = compiler.canonicalize().unwrap_or_else(|_| compiler.clone());
+        if let Some(prefix) = real.parent().and_then(|bin| bin.parent()) {
+            if !["/usr", "/bin", "/sbin", "/lib"].iter().any(|sys| prefix.starts_with(sys)) && prefix != Path::new("/") {
+                readable.push(prefix.to_path_buf());
+            }
+        }
         Ok(Verifier {
             cfg,
             compiler,
@@ -110,6 +120,7 @@ impl Verifier {
             pch,
             state,
             hls_include,
+            readable,
             prepared: Mutex::new(HashMap::new()),
             slots: (Mutex::new(0), Condvar::new()),
         })
@@ -189,7 +200,8 @@ impl Verifier {
             flags: &self.cfg.flags,
             pch: self.pch,
             limits: &self.cfg.compile_limits,
-            read_only: self.hls_include.as_slice(),
+            include_dirs: self.hls_include.as_slice(),
+            readable: &self.readable,
         }
     }
 
@@ -215,7 +227,8 @@ impl Verifier {
         };
         run.stage = Stage::Syntax;
         if self.cfg.lint {
-            run.lint = lint::lint(&source, &task.top);
+            let headers: Vec<String> = task.headers.iter().filter_map(|h| std::fs::read_to_string(h).ok()).collect();
+            run.lint = lint::lint_with_headers(&source, &task.top, &headers);
         }
         let prepared = self.prepare(task)?;
         let _slot = self.slot();
@@ -224,7 +237,7 @@ impl Verifier {
         sb.write(&cand_name, source.as_bytes())?;
 
         let mut read_only = vec![prepared.include_dir.clone(), prepared.testbench_obj.clone()];
-        read_only.extend(self.hls_include.iter().cloned());
+        read_only.extend(self.readable.iter().cloned());
         let mut flags = self.cfg.flags.clone();
         flags.push(format!("-I{}", prepared.include_dir.display()));
         if let Some(d) = &self.hls_include {

@@ -26,7 +26,10 @@ pub struct Toolchain<'a> {
     pub pch: bool,
     pub limits: &'a Limits,
     /// Read-only directories on the include path (mirrored HLS headers).
-    pub read_only: &'a [PathBuf],
+    pub include_dirs: &'a [PathBuf],
+    /// Everything the sandboxed compiler may read besides system directories (the include
+    /// directories, a compiler installed outside /usr).
+    pub readable: &'a [PathBuf],
 }
 
 pub fn cache_key(task: &Task, tc: &Toolchain<'_>) -> Result<String> {
@@ -71,7 +74,7 @@ pub fn prepare(state_dir: &Path, task: &Task, tc: &Toolchain<'_>) -> Result<Prep
 
     let mut base: Vec<String> = tc.flags.to_vec();
     base.push("-Iinclude".into());
-    for d in tc.read_only {
+    for d in tc.include_dirs {
         base.push(format!("-I{}", d.display()));
     }
     let fail = |step: &str, out: &crate::sandbox::RunOutput| VerifyError::Prepare {
@@ -84,7 +87,7 @@ pub fn prepare(state_dir: &Path, task: &Task, tc: &Toolchain<'_>) -> Result<Prep
             let name = file_name(main);
             let mut args = base.clone();
             args.extend(["-x".into(), "c++-header".into(), format!("include/{name}"), "-o".into(), format!("include/{name}.gch")]);
-            let out = sb.run(tc.compiler, &args, tc.limits, tc.read_only)?;
+            let out = sb.run(tc.compiler, &args, tc.limits, tc.readable)?;
             if !out.success() {
                 return Err(fail("precompiling the task header", &out));
             }
@@ -92,7 +95,7 @@ pub fn prepare(state_dir: &Path, task: &Task, tc: &Toolchain<'_>) -> Result<Prep
     }
     let mut args = base;
     args.extend(["-c".into(), tb_name, "-o".into(), "tb.o".into()]);
-    let out = sb.run(tc.compiler, &args, tc.limits, tc.read_only)?;
+    let out = sb.run(tc.compiler, &args, tc.limits, tc.readable)?;
     if !out.success() {
         return Err(fail("compiling the testbench", &out));
     }

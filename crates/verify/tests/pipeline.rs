@@ -90,3 +90,27 @@ fn report_json_has_the_documented_fields() {
     assert_eq!(msgs.iter().map(|m| m["stage"].as_str().unwrap()).collect::<Vec<_>>(), ["compile", "compile", "run"]);
     assert!(msgs[2]["stdout"].as_str().unwrap().contains("PASS"));
 }
+
+#[test]
+fn clang_is_a_drop_in_compiler_where_installed() {
+    let on_path = std::env::var_os("PATH").is_some_and(|p| std::env::split_paths(&p).any(|d| d.join("clang++").is_file()));
+    if !on_path {
+        eprintln!("skipped: clang++ not installed");
+        return;
+    }
+    let v = hlsseek_verify::Verifier::new(hlsseek_verify::VerifyConfig {
+        compiler: "clang++".into(),
+        headers: hlsseek_verify::HeaderSource::Dir(common::hls_headers()),
+        ..Default::default()
+    })
+    .unwrap();
+    assert!(!v.uses_pch(), "GCC precompiled headers are not for clang");
+    let t = common::task("relu_clip");
+    let good = std::fs::read_to_string(t.dir.join("relu_clip.cpp")).unwrap();
+    let bad = std::fs::read_to_string(t.dir.join("broken/off_by_one.cpp")).unwrap();
+    let r = v.verify(&t, &Candidate::Source(good));
+    assert!(r.passed, "{r:#?}");
+    assert!(r.messages[0].command.starts_with("clang++"));
+    let r = v.verify(&t, &Candidate::Source(bad));
+    assert_eq!((r.stage, r.outcome), (Stage::Run, Outcome::Fail));
+}

@@ -1,8 +1,323 @@
-//! `hlsseek proxy` (being written).
+//! `hlsseek proxy`: train the comparative proxy on HLSyn, evaluate it over every pair of valid
+//! designs, and compare two designs.
+
+use crate::output::{print_json, table};
+use anyhow::{Context, Result};
+use hlsseek_estimate::{estimate, Profile};
+use crate::input::load_sources;
+use hlsseek_front::parse_kernel;
+use hlsseek_proxy::data::{all_pairs, data_hash, family, heldout_pairs, load_hlsyn, split_points, Split, Task};
+use hlsseek_proxy::metrics::{evaluate, Metrics};
+use hlsseek_proxy::train::{train, TrainConfig, TrainEvent};
+use hlsseek_proxy::{encode, ProxyModel, ToolVersion};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Families held out by `--split kernels` unless told otherwise.
+const DEFAULT_HOLDOUT: &str = "atax,jacobi,symm,fdtd";
 
 #[derive(clap::Subcommand)]
-pub enum ProxyCommand {}
+pub enum ProxyCommand {
+    /// Train a model on HLSyn results and save it (weights + meta.json).
+    Train {
+        /// HLSyn dataset folder (with `designs/` and `sources/`).
+        #[arg(long)]
+        hlsyn: PathBuf,
+        /// Output folder for model.safetensors and meta.json.
+        #[arg(long, default_value = "models/proxy")]
+        out: PathBuf,
+        /// Most epochs (early stopping may end sooner).
+        #[arg(long, default_value_t = 40)]
+        epochs: usize,
+        /// `none`: train on every kernel (10% of points per kernel watched for early stopping);
+        /// `points`: hold out 15% of each kernel's points and report on them;
+        /// `kernels`: hold out whole kernel families (`--holdout`) and report on them.
+        #[arg(long, default_value = "none", value_parser = ["none", "points", "kernels"])]
+        split: String,
+        /// Kernel families held out by `--split kernels`, comma-separated.
+        #[arg(long, default_value = DEFAULT_HOLDOUT)]
+        holdout: String,
+        #[arg(long, default_value_t = 17)]
+        seed: u64,
+        /// Stop after the epoch that crosses this many minutes of training.
+        #[arg(long)]
+        max_minutes: Option<f64>,
+        /// Dropout passes for the held-out report.
+        #[arg(long, default_value_t = 16)]
+        passes: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Measure a model over all pairs of valid designs within each kernel of an HLSyn folder.
+    Eval {
+        #[arg(long)]
+        hlsyn: PathBuf,
+        /// Tool version to evaluate (both when omitted).
+        #[arg(long, value_parser = ["v18", "v20"])]
+        version: Option<String>,
+        /// Model folder (the shipped model when omitted).
+        #[arg(long)]
+        model: Option<PathBuf>,
+        #[arg(long, default_value_t = 16)]
+        passes: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compare two designs of the same task: dominance, latency order and uncertainty.
+    Compare {
+        a: PathBuf,
+        b: PathBuf,
+        #[arg(long)]
+        top: String,
+        #[arg(long, default_value = "vu9p")]
+        part: String,
+        /// Clock period in ns (the part profile's default when omitted).
+        #[arg(long)]
+        clock: Option<f64>,
+        /// Tool whose results are predicted.
+        #[arg(long, default_value = "v20", value_parser = ["v18", "v20"])]
+        tool: String,
+        #[arg(long)]
+        model: Option<PathBuf>,
+        #[arg(long, default_value_t = 16)]
+        passes: usize,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        #[arg(long)]
+        json: bool,
+    },
+}
 
-pub fn run(_cmd: ProxyCommand) -> anyhow::Result<u8> {
-    anyhow::bail!("`proxy` is not implemented yet")
+pub fn run(cmd: ProxyCommand) -> Result<u8> {
+    match cmd {
+        ProxyCommand::Train { hlsyn, out, epochs, split, holdout, seed, max_minutes, passes, json } => {
+            train_cmd(&hlsyn, &out, epochs, &split, &holdout, seed, max_minutes, passes, json)
+        }
+        ProxyCommand::Eval { hlsyn, version, model, passes, json } => eval_cmd(&hlsyn, version, model, passes, json),
+        ProxyCommand::Compare { a, b, top, part, clock, tool, model, passes, seed, json } => {
+            compare_cmd(&a, &b, &top, &part, clock, &tool, model, passes, seed, json)
+        }
+    }
+}
+
+fn bar(len: u64, what: &str) -> ProgressBar {
+    let b = ProgressBar::new(len);
+    let template = format!("{{bar:40}} {{pos}}/{{len}} {what} {{elapsed}} (eta {{eta}}) {{msg}}");
+    b.set_style(ProgressStyle::with_template(&template).unwrap_or_else(|_| ProgressStyle::default_bar()));
+    b
+}
+
+fn load(dir: &Path, versions: &[&str]) -> Result<Vec<Task>> {
+    let pb = bar(0, "designs encoded");
+    let (tasks, report) = load_hlsyn(dir, versions, &|done, total| {
+        pb.set_length(total as u64);
+        pb.set_position(done as u64);
+    })?;
+    pb.finish_and_clear();
+    eprintln!(
+        "loaded {} designs in {} tasks ({} records excluded: invalid or missing numbers; {} failed to parse; {} without estimate)",
+        report.designs, report.tasks, report.excluded, report.failed, report.without_estimate
+    );
+    for r in report.reasons.iter().take(5) {
+        eprintln!("  failed: {r}");
+    }
+    anyhow::ensure!(!tasks.is_empty(), "no usable designs in {}", dir.display());
+    Ok(tasks)
+}
+
+fn model_or_shipped(path: Option<PathBuf>) -> Result<ProxyModel> {
+    Ok(match path {
+        Some(p) => ProxyModel::load(&p).with_context(|| format!("loading model {}", p.display()))?,
+        None => ProxyModel::shipped().context("loading the shipped model")?,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn train_cmd(dir: &Path, out: &Path, epochs: usize, split: &str, holdout: &str, seed: u64, max_minutes: Option<f64>, passes: usize, json: bool) -> Result<u8> {
+    let start = Instant::now();
+    let tasks = load(dir, &["v18", "v20"])?;
+    eprintln!("encoded in {:.0} s", start.elapsed().as_secs_f64());
+    let families: Vec<&str> = holdout.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+    // Tasks to train on (with their point split) and tasks/pairs reported as held out.
+    let (train_tasks, held_tasks): (Vec<Task>, Vec<Task>) = if split == "kernels" {
+        tasks.iter().cloned().partition(|t| !families.contains(&family(&t.kernel)))
+    } else {
+        (tasks.clone(), Vec::new())
+    };
+    anyhow::ensure!(!train_tasks.is_empty(), "every kernel is held out");
+    let fraction = if split == "points" { 0.15 } else { 0.10 };
+    let pts: Split = split_points(&train_tasks, fraction, seed);
+    let cfg = TrainConfig { seed, max_epochs: epochs, time_budget_s: max_minutes.map(|m| m * 60.0), ..TrainConfig::default() };
+    let pb = bar(epochs as u64, "epochs");
+    let mut on_event = |e: &TrainEvent| {
+        pb.set_position(e.epoch as u64 - 1);
+        match &e.monitor {
+            None => pb.set_message(format!("step {}/{} loss {:.3}", e.step, e.steps, e.loss)),
+            Some(m) => {
+                pb.set_position(e.epoch as u64);
+                // Printed whether or not the bar is drawn, so logs of unattended runs show progress.
+                pb.suspend(|| {
+                    eprintln!(
+                        "epoch {:>3} ({:>5.0} s): loss {:.4}  held-out dominance {:.4} (balanced {:.4})  latency {:.4}",
+                        e.epoch,
+                        start.elapsed().as_secs_f64(),
+                        e.loss,
+                        m.dominance_accuracy,
+                        m.dominance_balanced_accuracy,
+                        m.latency_accuracy
+                    )
+                });
+            }
+        }
+    };
+    let outcome = train(&train_tasks, &pts, &cfg, &mut on_event)?;
+    pb.finish_and_clear();
+    let train_secs = start.elapsed().as_secs_f64();
+    let mut model = outcome.model;
+
+    let mut reports: Vec<(&str, Metrics)> = Vec::new();
+    let quiet = &mut |_: usize, _: usize| {};
+    if split == "points" {
+        let pairs: Vec<_> = pts.held.iter().zip(&pts.train).map(|(h, t)| heldout_pairs(h, t)).collect();
+        reports.push(("held_out_points", evaluate(&model, &train_tasks, &pairs, passes, seed, quiet)?));
+    }
+    if split == "kernels" && !held_tasks.is_empty() {
+        let pairs: Vec<_> = held_tasks.iter().map(|t| all_pairs(t.designs.len())).collect();
+        reports.push(("held_out_kernels", evaluate(&model, &held_tasks, &pairs, passes, seed, quiet)?));
+    }
+    let mut report = json!({});
+    for (name, m) in &reports {
+        report[*name] = serde_json::to_value(m)?;
+    }
+    model.meta.training = json!({
+        "data": dir.file_name().map(|n| n.to_string_lossy().into_owned()),
+        "data_hash": data_hash(&tasks),
+        "designs": tasks.iter().map(|t| t.designs.len()).sum::<usize>(),
+        "tasks": tasks.iter().map(|t| format!("{}/{}", t.version, t.kernel)).collect::<Vec<_>>(),
+        "split": split,
+        "held_out_families": if split == "kernels" { families.clone() } else { Vec::new() },
+        "monitor_fraction": fraction,
+        "config": cfg,
+        "best_epoch": outcome.best_epoch,
+        "epochs_run": outcome.history.len(),
+        "history": outcome.history,
+        "seconds": train_secs,
+        "threads": rayon::current_num_threads(),
+        "report": report.clone(),
+    });
+    model.save(out)?;
+    if json {
+        print_json(&model.meta.training)?;
+    } else {
+        eprintln!("trained in {:.0} s (best epoch {}), saved to {}", train_secs, outcome.best_epoch, out.display());
+        for (name, m) in &reports {
+            println!("{name}:");
+            print_metrics(m);
+        }
+    }
+    Ok(0)
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.2}%", x * 100.0)
+}
+
+fn print_metrics(m: &Metrics) {
+    let s = &m.summary;
+    println!("  pairs                        {}", s.pairs);
+    println!("  dominance accuracy           {}", pct(s.dominance_accuracy));
+    println!("  dominance balanced accuracy  {}", pct(s.dominance_balanced_accuracy));
+    println!("  latency accuracy             {} ({} pairs differing > 1%)", pct(s.latency_accuracy), s.latency_pairs);
+    let c = &m.calibration;
+    println!(
+        "  calibration, dominance       most certain half {} / least certain half {}",
+        pct(c.dominance.certain_accuracy),
+        pct(c.dominance.uncertain_accuracy)
+    );
+    println!(
+        "  calibration, latency         most certain half {} / least certain half {}",
+        pct(c.latency.certain_accuracy),
+        pct(c.latency.uncertain_accuracy)
+    );
+}
+
+fn eval_cmd(dir: &Path, version: Option<String>, model: Option<PathBuf>, passes: usize, json: bool) -> Result<u8> {
+    let model = model_or_shipped(model)?;
+    let versions: Vec<&str> = match &version {
+        Some(v) => vec![v.as_str()],
+        None => vec!["v18", "v20"],
+    };
+    let tasks = load(dir, &versions)?;
+    let pairs: Vec<_> = tasks.iter().map(|t| all_pairs(t.designs.len())).collect();
+    let total: usize = pairs.iter().map(Vec::len).sum();
+    let pb = bar(total as u64, "pairs");
+    let m = evaluate(&model, &tasks, &pairs, passes, 7, &mut |d, _| pb.set_position(d as u64))?;
+    pb.finish_and_clear();
+    if json {
+        print_json(&m)?;
+        return Ok(0);
+    }
+    let mut t = table(["kernel", "tool", "pairs", "dominance", "balanced", "latency", "latency pairs"]);
+    for k in &m.per_kernel {
+        let s = &k.summary;
+        t.add_row([
+            k.kernel.clone(),
+            k.version.clone(),
+            s.pairs.to_string(),
+            pct(s.dominance_accuracy),
+            pct(s.dominance_balanced_accuracy),
+            pct(s.latency_accuracy),
+            s.latency_pairs.to_string(),
+        ]);
+    }
+    println!("{t}");
+    print_metrics(&m);
+    Ok(0)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn compare_cmd(a: &Path, b: &Path, top: &str, part: &str, clock: Option<f64>, tool: &str, model: Option<PathBuf>, passes: usize, seed: u64, json: bool) -> Result<u8> {
+    let model = model_or_shipped(model)?;
+    let profile = Profile::builtin(part)?;
+    let tool = ToolVersion::parse(tool);
+    let graph = |path: &Path| -> Result<hlsseek_proxy::DesignGraph> {
+        let (files, opts) = load_sources(&[path.to_path_buf()])?;
+        let kernel = parse_kernel(&files, top, &opts)?;
+        let est = match estimate(&kernel, &profile, clock) {
+            Ok(e) => Some(e),
+            Err(e) => {
+                eprintln!("warning: {}: no estimate ({e}); comparing on structure only", path.display());
+                None
+            }
+        };
+        Ok(encode(&kernel, est.as_ref(), tool)?)
+    };
+    let (ga, gb) = (graph(a)?, graph(b)?);
+    let s = model.score(&[&ga, &gb], &[(0, 1)], passes, seed)?[0];
+    if json {
+        print_json(&json!({
+            "a": a.display().to_string(),
+            "b": b.display().to_string(),
+            "p_a_dominates": s.p_a_dominates,
+            "p_b_dominates": s.p_b_dominates,
+            "p_neither": s.p_neither,
+            "p_latency_a_faster": s.p_latency_a_faster,
+            "uncertainty": {
+                "dominance_entropy": s.dominance_entropy,
+                "dominance_std": s.dominance_std,
+                "latency_entropy": s.latency_entropy,
+                "latency_std": s.latency_std,
+            },
+            "passes": passes,
+        }))?;
+    } else {
+        println!("P(A dominates B)      {:.4}", s.p_a_dominates);
+        println!("P(B dominates A)      {:.4}", s.p_b_dominates);
+        println!("P(neither)            {:.4}", s.p_neither);
+        println!("P(latency A < B)      {:.4}", s.p_latency_a_faster);
+        println!("uncertainty           dominance entropy {:.3} (std {:.3}), latency entropy {:.3} (std {:.3}); {passes} passes", s.dominance_entropy, s.dominance_std, s.latency_entropy, s.latency_std);
+    }
+    Ok(0)
 }

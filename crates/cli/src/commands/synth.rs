@@ -1,8 +1,285 @@
-//! `hlsseek synth` (being written).
+//! `hlsseek synth`: synthesize one design through a backend, with the result store in front.
+
+use crate::output::{or_undef, print_json, range, table};
+use anyhow::{bail, Context, Result};
+use hlsseek_front::{FrontOptions, SourceFile};
+use hlsseek_qor::{Latency, LoopReport};
+use hlsseek_synth::estimate::EstimateBackend;
+use hlsseek_synth::recorded::RecordedBackend;
+use hlsseek_synth::vitis::{VitisBackend, VitisConfig};
+use hlsseek_synth::{Backend, SynthRequest, Synthesized, Synthesizer};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum BackendKind {
+    /// The embedded analytical estimator.
+    Estimate,
+    /// Recorded results of a published dataset (--dataset).
+    Recorded,
+    /// Vitis HLS, where installed.
+    Vitis,
+}
 
 #[derive(clap::Args)]
-pub struct SynthArgs {}
+pub struct SynthArgs {
+    /// Source files, or directories whose .c/.cpp/.h/.hpp files are the design (as written by
+    /// `hlsseek space --render POINT --out DIR`).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Top function.
+    #[arg(long)]
+    pub top: String,
+    #[arg(long, value_enum, default_value = "estimate")]
+    pub backend: BackendKind,
+    /// For --backend recorded: an HLSyn root (with designs/ and sources/) or a ForgeHLS
+    /// kernels.json; may be repeated.
+    #[arg(long)]
+    pub dataset: Vec<PathBuf>,
+    /// HLSyn tool version to answer from: v20 (Vitis 2020.2) or v18 (SDx 2018.3).
+    #[arg(long, default_value = "v20")]
+    pub dataset_version: String,
+    /// Device part (the backend's default when absent: xcu280 for estimate and vitis, the
+    /// dataset's part for recorded).
+    #[arg(long)]
+    pub part: Option<String>,
+    /// Clock period in ns (the backend's default when absent).
+    #[arg(long)]
+    pub clock: Option<f64>,
+    /// Result store: `sqlite:///path/results.db` or a path (default: $HLSSEEK_STORE, else the
+    /// per-user data directory).
+    #[arg(long)]
+    pub store: Option<String>,
+    /// Neither read nor write the result store.
+    #[arg(long, conflicts_with = "store")]
+    pub no_store: bool,
+    /// For --backend vitis: the tool (default: $HLSSEEK_VITIS, else vitis_hls or vitis-run on PATH).
+    #[arg(long)]
+    pub vitis: Option<PathBuf>,
+    /// For --backend vitis: seconds before the tool is killed.
+    #[arg(long, default_value_t = 3600.0)]
+    pub timeout: f64,
+    /// For --backend vitis: where work directories go (default: a folder in the temp dir).
+    #[arg(long)]
+    pub work_dir: Option<PathBuf>,
+    /// For --backend vitis: keep the work directory of successful runs too.
+    #[arg(long)]
+    pub keep_work: bool,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
 
-pub fn run(_args: SynthArgs) -> anyhow::Result<u8> {
-    anyhow::bail!("`synth` is not implemented yet")
+#[derive(Serialize)]
+struct Failure<'a> {
+    kind: &'a str,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct SynthReport<'a> {
+    top: &'a str,
+    part: &'a str,
+    clock_ns: f64,
+    backend: &'a str,
+    backend_version: String,
+    tool: &'a str,
+    tool_version: &'a str,
+    status: &'a str,
+    latency: Option<Latency>,
+    ii: Option<u64>,
+    lut: Option<u64>,
+    ff: Option<u64>,
+    dsp: Option<u64>,
+    bram: Option<u64>,
+    uram: Option<u64>,
+    loops: &'a [LoopReport],
+    notes: &'a [String],
+    failure: Option<Failure<'a>>,
+    seconds: f64,
+    cached: bool,
+    key: String,
+    store: Option<String>,
+    store_error: Option<&'a str>,
+}
+
+pub fn run(args: SynthArgs) -> Result<u8> {
+    let (files, opts) = read_design(&args.files)?;
+    let backend = make_backend(&args, opts)?;
+    let target = backend.default_target();
+    let request = SynthRequest {
+        files,
+        top: args.top.clone(),
+        part: args.part.clone().unwrap_or(target.part),
+        clock_ns: args.clock.unwrap_or(target.clock_ns),
+    };
+    if !(request.clock_ns.is_finite() && request.clock_ns > 0.0) {
+        bail!("--clock must be a positive number of ns, not {}", request.clock_ns);
+    }
+    let (store, location) = if args.no_store {
+        (None, None)
+    } else {
+        let loc = match &args.store {
+            Some(url) => hlsseek_store::StoreLocation::parse(url)?,
+            None => hlsseek_store::default_location()?,
+        };
+        let store: Arc<dyn hlsseek_store::ResultStore> = Arc::from(hlsseek_store::open(&loc)?);
+        let where_ = store.location();
+        (Some(store), Some(where_))
+    };
+    let synth = Synthesizer::new(backend, store, 1);
+    let done = synth.synthesize(&request);
+    let report = to_report(&request, synth.backend(), &done, location);
+    if args.json {
+        print_json(&report)?;
+    } else {
+        print_human(&report);
+    }
+    Ok(if done.outcome.result.is_ok() { 0 } else { 1 })
+}
+
+fn make_backend(args: &SynthArgs, opts: FrontOptions) -> Result<Arc<dyn Backend>> {
+    Ok(match args.backend {
+        BackendKind::Estimate => Arc::new(EstimateBackend::new(opts)),
+        BackendKind::Recorded => {
+            if args.dataset.is_empty() {
+                bail!("--backend recorded needs --dataset PATH (an HLSyn root or a ForgeHLS kernels.json)");
+            }
+            let mut b = RecordedBackend::new();
+            for d in &args.dataset {
+                b.add_path(d, &args.dataset_version).with_context(|| format!("cannot index dataset {}", d.display()))?;
+            }
+            Arc::new(b)
+        }
+        BackendKind::Vitis => {
+            if !(args.timeout.is_finite() && args.timeout > 0.0) {
+                bail!("--timeout must be a positive number of seconds");
+            }
+            let mut cfg = VitisConfig::new(args.work_dir.clone().unwrap_or_else(|| std::env::temp_dir().join("hlsseek-vitis")));
+            cfg.tool = args.vitis.clone();
+            cfg.timeout = Duration::from_secs_f64(args.timeout);
+            cfg.keep_work = args.keep_work;
+            Arc::new(VitisBackend::new(cfg))
+        }
+    })
+}
+
+fn is_source(p: &Path) -> bool {
+    matches!(
+        p.extension().and_then(|e| e.to_str()),
+        Some("c" | "cc" | "cpp" | "cxx" | "h" | "hh" | "hpp" | "hxx")
+    )
+}
+
+/// Read the design. Files keep their base name (what `#include` and a Vitis project use);
+/// directories contribute their source files.
+fn read_design(paths: &[PathBuf]) -> Result<(Vec<SourceFile>, FrontOptions)> {
+    let mut list = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
+                .with_context(|| format!("cannot read directory {}", p.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|q| q.is_file() && is_source(q))
+                .collect();
+            if found.is_empty() {
+                bail!("{}: no .c/.cpp/.h files in this directory", p.display());
+            }
+            found.sort();
+            list.extend(found);
+        } else {
+            list.push(p.clone());
+        }
+    }
+    let mut files: Vec<SourceFile> = Vec::new();
+    let mut opts = FrontOptions::default();
+    for path in &list {
+        let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            anyhow::anyhow!("{}: not a text source file (invalid UTF-8 at byte {})", path.display(), e.utf8_error().valid_up_to())
+        })?;
+        let name = path.file_name().context("source path has no file name")?.to_string_lossy().into_owned();
+        if files.iter().any(|f| f.name == name) {
+            bail!("two source files are named `{name}`; a design needs distinct file names");
+        }
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        if !opts.include_dirs.contains(&dir) {
+            opts.include_dirs.push(dir);
+        }
+        files.push(SourceFile { name, text });
+    }
+    Ok((files, opts))
+}
+
+fn to_report<'a>(req: &'a SynthRequest, backend: &'a dyn Backend, done: &'a Synthesized, store: Option<String>) -> SynthReport<'a> {
+    let o = &done.outcome;
+    let (qor, loops, notes, failure): (_, &[LoopReport], &[String], _) = match &o.result {
+        Ok(r) => (Some(r.qor), &r.loops, &r.notes, None),
+        Err(f) => (f.qor, &[], &[], Some(Failure { kind: f.kind.as_str(), message: &f.message })),
+    };
+    SynthReport {
+        top: &req.top,
+        part: &req.part,
+        clock_ns: req.clock_ns,
+        backend: backend.name(),
+        backend_version: backend.version(),
+        tool: &o.tool,
+        tool_version: &o.tool_version,
+        status: o.status(),
+        latency: qor.map(|q| q.latency),
+        ii: qor.and_then(|q| q.ii),
+        lut: qor.map(|q| q.resources.lut),
+        ff: qor.map(|q| q.resources.ff),
+        dsp: qor.map(|q| q.resources.dsp),
+        bram: qor.map(|q| q.resources.bram),
+        uram: qor.and_then(|q| q.resources.uram),
+        loops,
+        notes,
+        failure,
+        seconds: o.seconds,
+        cached: done.cached,
+        key: done.key.to_hex(),
+        store,
+        store_error: done.store_error.as_deref(),
+    }
+}
+
+fn print_human(r: &SynthReport) {
+    if let Some(e) = r.store_error {
+        eprintln!("warning: result store: {e}");
+    }
+    let from = if r.cached { "from the store" } else { "synthesized" };
+    println!(
+        "{} on {} at {} ns: {} {} ({}), {from} in {:.3} s",
+        r.top, r.part, r.clock_ns, r.tool, r.tool_version, r.backend, r.seconds
+    );
+    if let Some(f) = &r.failure {
+        println!("FAILED ({}): {}", f.kind, f.message);
+    }
+    if let Some(lat) = &r.latency {
+        let mut t = table(["latency (cycles)", "II", "LUT", "FF", "DSP", "BRAM18K", "URAM"]);
+        t.add_row([
+            range(lat),
+            or_undef(r.ii),
+            or_undef(r.lut),
+            or_undef(r.ff),
+            or_undef(r.dsp),
+            or_undef(r.bram),
+            r.uram.map_or_else(|| "-".into(), |u| u.to_string()),
+        ]);
+        println!("{t}");
+    }
+    if !r.loops.is_empty() {
+        let mut t = table(["loop", "trip count", "latency", "iteration", "II"]);
+        for l in r.loops {
+            let name = format!("{}{}", "  ".repeat(l.path.len().saturating_sub(1)), l.name);
+            t.add_row([name, range(&l.trip_count), range(&l.latency), or_undef(l.iteration_latency), or_undef(l.ii)]);
+        }
+        println!("{t}");
+    }
+    for n in r.notes {
+        println!("note: {n}");
+    }
 }

@@ -222,6 +222,7 @@ pub fn memory_deps(body: &Region, iv: Option<&str>, arrays: &[Array]) -> Vec<Car
             if la.array != sa.array {
                 continue;
             }
+            let data_dependent = sa.index.iter().chain(&la.index).any(|e| !e.affine);
             let (dist, invariant) = match distance(&sa.index, &la.index, iv, &inner) {
                 Dist::None => continue,
                 Dist::Invariant => (1, true),
@@ -240,7 +241,7 @@ pub fn memory_deps(body: &Region, iv: Option<&str>, arrays: &[Array]) -> Vec<Car
             } else {
                 (vec![l.op.id, s.op.id], false)
             };
-            let kind = if invariant && red { DepKind::Reduction } else { DepKind::Recurrence };
+            let kind = if invariant && red && !data_dependent { DepKind::Reduction } else { DepKind::Recurrence };
             let name = arrays.get(sa.array.0 as usize).map_or_else(String::new, |a| a.name.clone());
             if out.iter().any(|d| d.variable == name && d.distance == dist && d.through_memory) {
                 continue;

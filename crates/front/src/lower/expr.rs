@@ -13,6 +13,10 @@ const IGNORED_CALLS: &[&str] = &[
     "static_assert", "__builtin_expect", "srand", "free", "malloc", "calloc",
 ];
 
+/// Calls that return their argument (`<stdint.h>` constant macros, `std::move`...).
+const IDENTITY_CALLS: &[&str] =
+    &["UINT8_C", "UINT16_C", "UINT32_C", "UINT64_C", "INT8_C", "INT16_C", "INT32_C", "INT64_C", "UINTMAX_C", "INTMAX_C", "move", "forward"];
+
 fn math_kind(name: &str) -> Option<OpKind> {
     Some(match name {
         "sqrt" | "sqrtf" | "hsqrt" | "sqrtl" | "rsqrt" | "rsqrtf" | "cbrt" | "cbrtf" | "hypot" | "hypotf" => OpKind::Sqrt,
@@ -92,7 +96,9 @@ pub fn arith_ty(a: &Val, b: &Val) -> (ScalarType, bool) {
         return (ScalarType::Int { bits, signed: sa2 || sb2 }, true);
     }
     // C: integer promotion to int, then the wider (unsigned wins at equal width).
-    let (ba, bb) = (ba.max(32), bb.max(32));
+    // Narrower types promote to (signed) int.
+    let (ba, sa) = if ba < 32 { (32, true) } else { (ba, sa) };
+    let (bb, sb) = if bb < 32 { (32, true) } else { (bb, sb) };
     let bits = ba.max(bb);
     let signed = if ba == bb { sa && sb } else if ba > bb { sa } else { sb };
     (ScalarType::Int { bits: bits as u16, signed: signed || (lit_a && lit_b) }, false)
@@ -159,71 +165,12 @@ impl FnCx<'_> {
             },
             "comma_expression" => self.comma(n, false),
             "binary_expression" => self.binary(n),
-            "unary_expression" => {
-                let Some(arg) = n.child_by_field_name("argument") else { return Val::int(0) };
-                let op = n.child_by_field_name("operator").map_or("", |o| self.text(o));
-                let v = self.expr(arg);
-                match (op, &v.op) {
-                    ("+", _) => v,
-                    ("-", Operand::Int(x)) => Val { op: Operand::Int(x.wrapping_neg()), ..v },
-                    ("-", Operand::Float(x)) => Val { op: Operand::Float(-x), ..v },
-                    ("-", _) => {
-                        let id = self.new_op(OpKind::Neg, v.ty, vec![v.op], None, loc);
-                        Val { op: Operand::Op(id), ..v }
-                    }
-                    ("!", _) => {
-                        let id = self.new_op(OpKind::Not, ScalarType::Bool, vec![v.op], None, loc);
-                        Val { op: Operand::Op(id), ty: ScalarType::Bool, ap: false }
-                    }
-                    _ => {
-                        let id = self.new_op(OpKind::Not, v.ty, vec![v.op], None, loc);
-                        Val { op: Operand::Op(id), ..v }
-                    }
-                }
-            }
-            "pointer_expression" => {
-                let Some(arg) = n.child_by_field_name("argument") else { return Val::int(0) };
-                let op = n.child_by_field_name("operator").map_or("", |o| self.text(o));
-                if op == "*" {
-                    if let Some((id, idx, operands)) = self.deref_access(arg) {
-                        let elem = self.arrays[id.0 as usize].elem;
-                        let ap = self.array_info[id.0 as usize].ap;
-                        let oid = self.new_op(OpKind::Load, elem, operands, Some(Access { array: id, index: idx }), loc);
-                        return Val { op: Operand::Op(oid), ty: elem, ap };
-                    }
-                    return self.expr(arg);
-                }
-                Val { op: Operand::Scalar(self.text(arg).to_string()), ty: ScalarType::Int { bits: 64, signed: false }, ap: false }
-            }
-            "update_expression" => {
-                let Some(arg) = n.child_by_field_name("argument") else { return Val::int(0) };
-                let op = n.child_by_field_name("operator").map_or("++", |o| self.text(o));
-                let cur = self.expr(arg);
-                let kind = if op == "++" { OpKind::Add } else { OpKind::Sub };
-                let one = Val::int(1);
-                let v = self.binop(kind, cur, one, loc);
-                self.write_lvalue(arg, v.clone());
-                v
-            }
+            "unary_expression" => self.unary(n, loc),
+            "pointer_expression" => self.pointer(n, loc),
+            "update_expression" => self.update(n, loc),
             "assignment_expression" => self.assign(n),
-            "conditional_expression" => {
-                let c = n.child_by_field_name("condition").map_or(Val::int(1), |c| self.expr(c));
-                let a = n.child_by_field_name("consequence").map_or(Val::int(0), |x| self.expr(x));
-                let b = n.child_by_field_name("alternative").map_or(Val::int(0), |x| self.expr(x));
-                let (ty, ap) = arith_ty(&a, &b);
-                let a = self.convert(a, ty, ap, loc);
-                let b = self.convert(b, ty, ap, loc);
-                let id = self.new_op(OpKind::Select, ty, vec![c.op, a.op, b.op], None, loc);
-                Val { op: Operand::Op(id), ty, ap }
-            }
-            "cast_expression" => {
-                let ty = n.child_by_field_name("type").map(|t| self.g.resolve_type(t, self.src));
-                let v = n.child_by_field_name("value").map_or(Val::int(0), |x| self.expr(x));
-                match ty {
-                    Some(t) if t.dims.is_empty() && t.scalar != ScalarType::Void => self.convert(v, t.scalar, t.ap, loc),
-                    _ => v,
-                }
-            }
+            "conditional_expression" => self.conditional(n, loc),
+            "cast_expression" => self.cast(n, loc),
             "call_expression" => self.call(n),
             "subscript_expression" => self.subscript_read(n),
             "field_expression" => self.field_read(n),
@@ -252,6 +199,80 @@ impl FnCx<'_> {
                 }
                 Val::int(0)
             }
+        }
+    }
+
+    #[inline(never)]
+    fn unary(&mut self, n: Node, loc: hlsseek_ir::Loc) -> Val {
+        let Some(arg) = n.child_by_field_name("argument") else { return Val::int(0) };
+        let op = n.child_by_field_name("operator").map_or("", |o| self.text(o));
+        let v = self.expr(arg);
+        match (op, &v.op) {
+            ("+", _) => v,
+            ("-", Operand::Int(x)) => Val { op: Operand::Int(x.wrapping_neg()), ..v },
+            ("-", Operand::Float(x)) => Val { op: Operand::Float(-x), ..v },
+            ("-", _) => {
+                let id = self.new_op(OpKind::Neg, v.ty, vec![v.op], None, loc);
+                Val { op: Operand::Op(id), ..v }
+            }
+            ("!", _) => {
+                let id = self.new_op(OpKind::Not, ScalarType::Bool, vec![v.op], None, loc);
+                Val { op: Operand::Op(id), ty: ScalarType::Bool, ap: false }
+            }
+            _ => {
+                let id = self.new_op(OpKind::Not, v.ty, vec![v.op], None, loc);
+                Val { op: Operand::Op(id), ..v }
+            }
+        }
+    }
+
+    #[inline(never)]
+    fn pointer(&mut self, n: Node, loc: hlsseek_ir::Loc) -> Val {
+        let Some(arg) = n.child_by_field_name("argument") else { return Val::int(0) };
+        let op = n.child_by_field_name("operator").map_or("", |o| self.text(o));
+        if op == "*" {
+            if let Some((id, idx, operands)) = self.deref_access(arg) {
+                let elem = self.arrays[id.0 as usize].elem;
+                let ap = self.array_info[id.0 as usize].ap;
+                let oid = self.new_op(OpKind::Load, elem, operands, Some(Access { array: id, index: idx }), loc);
+                return Val { op: Operand::Op(oid), ty: elem, ap };
+            }
+            return self.expr(arg);
+        }
+        Val { op: Operand::Scalar(self.text(arg).to_string()), ty: ScalarType::Int { bits: 64, signed: false }, ap: false }
+    }
+
+    #[inline(never)]
+    fn update(&mut self, n: Node, loc: hlsseek_ir::Loc) -> Val {
+        let Some(arg) = n.child_by_field_name("argument") else { return Val::int(0) };
+        let op = n.child_by_field_name("operator").map_or("++", |o| self.text(o));
+        let cur = self.expr(arg);
+        let kind = if op == "++" { OpKind::Add } else { OpKind::Sub };
+        let one = Val::int(1);
+        let v = self.binop(kind, cur, one, loc);
+        self.write_lvalue(arg, v.clone());
+        v
+    }
+
+    #[inline(never)]
+    fn conditional(&mut self, n: Node, loc: hlsseek_ir::Loc) -> Val {
+        let c = n.child_by_field_name("condition").map_or(Val::int(1), |c| self.expr(c));
+        let a = n.child_by_field_name("consequence").map_or(Val::int(0), |x| self.expr(x));
+        let b = n.child_by_field_name("alternative").map_or(Val::int(0), |x| self.expr(x));
+        let (ty, ap) = arith_ty(&a, &b);
+        let a = self.convert(a, ty, ap, loc);
+        let b = self.convert(b, ty, ap, loc);
+        let id = self.new_op(OpKind::Select, ty, vec![c.op, a.op, b.op], None, loc);
+        Val { op: Operand::Op(id), ty, ap }
+    }
+
+    #[inline(never)]
+    fn cast(&mut self, n: Node, loc: hlsseek_ir::Loc) -> Val {
+        let ty = n.child_by_field_name("type").map(|t| self.g.resolve_type(t, self.src));
+        let v = n.child_by_field_name("value").map_or(Val::int(0), |x| self.expr(x));
+        match ty {
+            Some(t) if t.dims.is_empty() && t.scalar != ScalarType::Void => self.convert(v, t.scalar, t.ap, loc),
+            _ => v,
         }
     }
 
@@ -312,6 +333,8 @@ impl FnCx<'_> {
         }
         match v.op {
             Operand::Int(x) if ty.is_float() => Val { op: Operand::Float(x as f64), ty, ap },
+            // Fixed point keeps fractional constants.
+            Operand::Float(_) if matches!(ty, ScalarType::Fixed { .. }) => Val { op: v.op, ty, ap },
             Operand::Float(x) if !ty.is_float() => Val { op: Operand::Int(x as i64), ty, ap },
             Operand::Float(_) => Val { op: v.op, ty, ap },
             op => {
@@ -334,6 +357,7 @@ impl FnCx<'_> {
         Val { op: Operand::Op(id), ty, ap }
     }
 
+    #[inline(never)]
     fn comma(&mut self, n: Node, parenthesized: bool) -> Val {
         let (Some(l), Some(r)) = (n.child_by_field_name("left"), n.child_by_field_name("right")) else { return Val::int(0) };
         let loc = self.loc(n);
@@ -349,6 +373,7 @@ impl FnCx<'_> {
         b
     }
 
+    #[inline(never)]
     fn binary(&mut self, n: Node) -> Val {
         let loc = self.loc(n);
         let (Some(l), Some(r)) = (n.child_by_field_name("left"), n.child_by_field_name("right")) else { return Val::int(0) };
@@ -383,6 +408,7 @@ impl FnCx<'_> {
         }
     }
 
+    #[inline(never)]
     fn assign(&mut self, n: Node) -> Val {
         let loc = self.loc(n);
         let (Some(l), Some(r)) = (n.child_by_field_name("left"), n.child_by_field_name("right")) else { return Val::int(0) };
@@ -580,6 +606,7 @@ impl FnCx<'_> {
         Some((id, idx, operands, a.elem, self.array_info[id.0 as usize].ap))
     }
 
+    #[inline(never)]
     fn subscript_read(&mut self, n: Node) -> Val {
         let loc = self.loc(n);
         if let Some((id, idx, operands, elem, ap)) = self.subscript_access(n) {
@@ -648,6 +675,7 @@ impl FnCx<'_> {
         None
     }
 
+    #[inline(never)]
     fn field_read(&mut self, n: Node) -> Val {
         let loc = self.loc(n);
         if let Some((id, idx, ops, ty)) = self.field_access(n) {
@@ -719,7 +747,7 @@ impl FnCx<'_> {
                 }
                 match self.lookup(name) {
                     Some((Var::Const(v, _), _)) => Some(v.wrapping_mul(scale)),
-                    Some((Var::Scalar(_), _)) if !self.assigned.contains(name) => {
+                    Some((Var::Scalar(_), scope)) if !self.assigned.contains(name) && scope <= 1 => {
                         terms.push((name.to_string(), scale));
                         Some(0)
                     }
@@ -785,6 +813,7 @@ impl FnCx<'_> {
         }
     }
 
+    #[inline(never)]
     fn call(&mut self, n: Node) -> Val {
         let loc = self.loc(n);
         let Some(f) = n.child_by_field_name("function") else { return Val::int(0) };
@@ -792,13 +821,21 @@ impl FnCx<'_> {
         if f.kind() == "field_expression" {
             return self.method_call(f, &args, loc);
         }
+        // `(T)(x)` parsed as a call, `T(x)`, `ap_uint<8>(x)`, `static_cast<T>(x)`: casts.
+        if let Some(t) = self.functional_cast_type(f) {
+            let v = args.first().map_or(Val::int(0), |a| self.expr(*a));
+            return match t {
+                Some(t) => self.convert(v, t.scalar, t.ap, loc),
+                None => v,
+            };
+        }
         let full = match f.kind() {
             "template_function" => f.child_by_field_name("name").map_or("", |x| self.text(x)),
             _ => self.text(f),
         }
         .trim()
         .to_string();
-        let name = full.rsplit("::").next().unwrap_or(&full).to_string();
+        let name = full.split('<').next().unwrap_or(&full).rsplit("::").next().unwrap_or(&full).trim().to_string();
         // x(h, l) on an ap scalar: a bit range.
         if f.kind() == "identifier" {
             if let Some((Var::Scalar(ty), _)) = self.lookup(&name) {
@@ -811,6 +848,12 @@ impl FnCx<'_> {
         }
         if IGNORED_CALLS.contains(&name.as_str()) {
             return Val::int(0);
+        }
+        if IDENTITY_CALLS.contains(&name.as_str()) {
+            return args.first().map_or(Val::int(0), |a| self.expr(*a));
+        }
+        if name == "__builtin_inff" || name == "__builtin_huge_val" || name == "infinity" || name == "__builtin_nanf" {
+            return Val { op: Operand::Float(f64::MAX), ty: ScalarType::Float, ap: false };
         }
         let vals: Vec<Val> = args.iter().map(|a| self.expr(*a)).collect();
         if let Some(t) = builtin(&name).filter(|t| *t != ScalarType::Void) {
@@ -844,9 +887,74 @@ impl FnCx<'_> {
         Val { op: Operand::Op(id), ty, ap: false }
     }
 
+    /// When `f` (the callee of a call) is really a type: `Some(Some(t))` for a scalar type,
+    /// `Some(None)` for a cast whose type is not understood.
+    fn functional_cast_type(&self, f: Node) -> Option<Option<TyInfo>> {
+        match f.kind() {
+            "parenthesized_expression" => {
+                let inner = *self.children(f).last()?;
+                if matches!(inner.kind(), "template_function" | "template_type" | "qualified_identifier") {
+                    let t = self.g.resolve_type(inner, self.src);
+                    return (t.known && t.dims.is_empty()).then_some(Some(t));
+                }
+                if inner.kind() != "identifier" {
+                    return None;
+                }
+                let name = self.text(inner);
+                if self.lookup(name).is_some() {
+                    return None;
+                }
+                self.named_type(name).map(Some)
+            }
+            "identifier" => {
+                let name = self.text(f);
+                if self.lookup(name).is_some() || self.g.funcs.contains_key(name) {
+                    return None;
+                }
+                self.named_type(name).filter(|t| t.scalar != ScalarType::Void).map(Some)
+            }
+            "template_function" => {
+                let name = f.child_by_field_name("name").map_or("", |x| self.text(x));
+                let base = name.rsplit("::").next().unwrap_or(name);
+                match base {
+                    "static_cast" | "reinterpret_cast" | "const_cast" | "dynamic_cast" | "bit_cast" => {
+                        let args = f.child_by_field_name("arguments")?;
+                        let t = self.children(args).first().map(|a| self.g.resolve_type(*a, self.src));
+                        Some(t.filter(|t| t.known && t.dims.is_empty()))
+                    }
+                    "ap_int" | "ap_uint" | "ap_fixed" | "ap_ufixed" => {
+                        // Re-resolve as a template type through its text.
+                        Some(Some(self.g.resolve_type(f, self.src)))
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    fn named_type(&self, name: &str) -> Option<TyInfo> {
+        if let Some(t) = self.g.typedefs.get(name) {
+            return (t.dims.is_empty() && !t.stream).then(|| t.clone());
+        }
+        builtin(name).map(TyInfo::scalar)
+    }
+
+    #[inline(never)]
     fn user_call(&mut self, name: &str, args: &[Node], loc: hlsseek_ir::Loc) -> Val {
         let mut array_args = Vec::new();
         for (i, a) in args.iter().enumerate() {
+            let whole_element = a.kind() == "subscript_expression" && {
+                let (base, idx) = self.flatten_subscript(*a);
+                match self.lookup(self.text(base)) {
+                    Some((Var::Array(id, _), _)) => idx.len() >= self.arrays[id.0 as usize].dims.len(),
+                    _ => true,
+                }
+            };
+            if whole_element {
+                self.expr(*a);
+                continue;
+            }
             if let Some(Var::Array(id, _)) = self.array_named_by(*a) {
                 array_args.push((i as u32, id));
                 // Subscripted sub-arrays still read their index expressions.
@@ -890,6 +998,7 @@ impl FnCx<'_> {
         Val { op: Operand::Op(id), ty, ap: true }
     }
 
+    #[inline(never)]
     fn method_call(&mut self, f: Node, args: &[Node], loc: hlsseek_ir::Loc) -> Val {
         let Some(obj) = f.child_by_field_name("argument") else { return Val::int(0) };
         let method = f.child_by_field_name("field").map_or("", |m| self.text(m)).to_string();

@@ -560,6 +560,7 @@ impl<'a> FnCx<'a> {
         self.depth -= 1;
     }
 
+    #[inline(never)]
     fn declaration(&mut self, n: Node) {
         let Some(tn) = n.child_by_field_name("type") else { return };
         let base = self.g.resolve_type(tn, self.src);
@@ -593,7 +594,8 @@ impl<'a> FnCx<'a> {
                 self.declare(name, Var::Array(id, ty));
                 continue;
             }
-            if is_const {
+            // `const`, or never assigned after a constant initialiser: a named constant.
+            if (is_const || (!self.assigned.contains(&name) && !is_static)) && dd.pointers == 0 && !dd.is_ref {
                 if let Some(v) = dd.init.and_then(|i| eval_const(i, self.src, self.g, &self.env)) {
                     if !ty.scalar.is_float() {
                         self.env.insert(name.clone(), v);
@@ -665,6 +667,7 @@ impl<'a> FnCx<'a> {
         (r, region)
     }
 
+    #[inline(never)]
     fn if_stmt(&mut self, n: Node) {
         let loc = self.loc(n);
         let cond = n.child_by_field_name("condition").map(|c| {
@@ -734,6 +737,7 @@ impl<'a> FnCx<'a> {
         self.regions.last().map_or(0, |r| r.scope_base)
     }
 
+    #[inline(never)]
     fn switch_stmt(&mut self, n: Node) {
         let loc = self.loc(n);
         let cond = n.child_by_field_name("condition").map(|c| {
@@ -746,10 +750,15 @@ impl<'a> FnCx<'a> {
         let mut arms = Vec::new();
         let mut regions = Vec::new();
         for case in &cases {
-            let cmp = cond.clone().map(|cv| {
-                let id = self.new_op(OpKind::Cmp, cv.ty, vec![cv.op, Operand::Int(0)], None, self.loc(*case));
-                id
-            });
+            // `case v:` compares with v; `default:` has no condition of its own.
+            let value = case.child_by_field_name("value");
+            let cmp = match (cond.clone(), value) {
+                (Some(cv), Some(v)) => {
+                    let k = self.expr(v);
+                    Some(self.new_op(OpKind::Cmp, cv.ty, vec![cv.op, k.op], None, self.loc(*case)))
+                }
+                _ => None,
+            };
             self.open_region();
             self.scopes.push(HashMap::new());
             let mut c2 = case.walk();
@@ -777,7 +786,10 @@ impl<'a> FnCx<'a> {
         self.merge_branches(cond, &refs, loc);
     }
 
+    #[inline(never)]
     fn lower_loop(&mut self, n: Node, label: Option<String>, accel: Vec<(usize, Pragma)>) {
+        // A loop level costs several stack frames: count it as three.
+        self.depth += 2;
         if !self.enter(n) {
             return;
         }
@@ -861,7 +873,7 @@ impl<'a> FnCx<'a> {
         }
         let l = Loop { id, label, var, loc, trip, body, directives: frame.directives, carried };
         self.region().nodes.push(IrNode::Loop(l));
-        self.depth -= 1;
+        self.depth -= 3;
     }
 
     /// Induction variable, trip count and value range of a loop header.

@@ -99,7 +99,7 @@ impl Globals {
                 Some(inner) => self.resolve_type_depth(inner, src, depth + 1),
                 None => TyInfo::unknown(),
             },
-            "template_type" => self.template_type(n, src, depth),
+            "template_type" | "template_function" => self.template_type(n, src, depth),
             "struct_specifier" | "class_specifier" | "union_specifier" => {
                 if let Some(body) = n.child_by_field_name("body") {
                     let bits = self.struct_bits(body, src);

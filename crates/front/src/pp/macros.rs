@@ -34,7 +34,7 @@ pub struct Macro {
 }
 
 /// Limits that turn pathological input into an error instead of a hang.
-const MAX_TOKENS_PRODUCED: usize = 4_000_000;
+const MAX_TOKENS_PRODUCED: usize = 1_000_000;
 const MAX_ARG_DEPTH: u32 = 128;
 
 #[derive(Default)]
@@ -118,7 +118,7 @@ impl MacroTable {
             };
             self.produced += body.len();
             if self.produced > MAX_TOKENS_PRODUCED {
-                return Err(format!("macro expansion too large (over {MAX_TOKENS_PRODUCED} tokens); recursive macros?"));
+                return Err(format!("macro expansion too large (over {MAX_TOKENS_PRODUCED} tokens produced); recursive macros?"));
             }
             stack.extend(body.into_iter().rev());
         }

@@ -409,3 +409,19 @@ fn uid_has_live_processes(uid: u32) -> bool {
     }
     false
 }
+
+/// User+system CPU seconds of this process and every child it has reaped (compilers and
+/// testbenches included): the denominator of a per-core throughput that machine load does
+/// not distort.
+pub fn cpu_seconds_used() -> f64 {
+    let mut total = Duration::ZERO;
+    for who in [libc::RUSAGE_SELF, libc::RUSAGE_CHILDREN] {
+        // SAFETY: zeroed rusage is a valid out-parameter.
+        let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: valid pointer to our own struct.
+        if unsafe { libc::getrusage(who, &mut ru) } == 0 {
+            total += tv(ru.ru_utime) + tv(ru.ru_stime);
+        }
+    }
+    total.as_secs_f64()
+}

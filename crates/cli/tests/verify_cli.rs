@@ -147,7 +147,11 @@ fn infinite_loop_times_out_quickly() {
         (Some("run"), Some("timeout")),
         "{v}"
     );
-    assert!(v["seconds"].as_f64().unwrap() < 10.0);
+    let run = v["messages"].as_array().unwrap().last().unwrap().clone();
+    assert!(
+        run["seconds"].as_f64().unwrap() < 3.0,
+        "the run outlived its 1 s limit: {run}"
+    );
     assert!(v["lint"].to_string().contains("unbounded-loop"));
 }
 

@@ -81,7 +81,13 @@ fn infinite_loop_times_out() {
         (Stage::Run, Outcome::Timeout),
         "{r:#?}"
     );
-    assert!(r.seconds < 8.0, "took {} s despite a 2 s limit", r.seconds);
+    // The run itself (not the compile, which machine load can slow) stops at the 2 s limit.
+    let run = r.messages.last().unwrap();
+    assert!(
+        run.seconds < 4.0,
+        "the run took {} s despite a 2 s limit",
+        run.seconds
+    );
     assert_still_serving();
 }
 
@@ -381,6 +387,9 @@ fn the_compiler_is_limited_too() {
         matches!(r.outcome, Outcome::Timeout | Outcome::ResourceLimit),
         "{r:#?}"
     );
-    assert!(r.seconds < 30.0, "took {} s", r.seconds);
+    assert!(
+        r.messages.iter().all(|m| m.seconds < 8.0),
+        "a compile step outlived its 5 s limit: {r:#?}"
+    );
     assert!(v.verify(task(), &Candidate::Source(GOOD.into())).passed);
 }

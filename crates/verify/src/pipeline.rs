@@ -109,6 +109,9 @@ impl Verifier {
         let state = cfg.state_dir.clone().unwrap_or_else(state::default_dir);
         state::ensure_dir(&state)?;
         state::ensure_dir(&state.join("run"))?;
+        if Capabilities::get().uid_drop {
+            state::check_traversable(&state)?;
+        }
         let headers_dir = match &cfg.headers {
             HeaderSource::Dir(d) => Some(d.clone()),
             HeaderSource::Auto => Some(headers::locate()?),

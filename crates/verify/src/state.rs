@@ -50,6 +50,30 @@ pub fn ensure_dir(path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Sandboxed commands run as another uid: every ancestor of the state directory must let
+/// "others" through, or they could not reach their own directory.
+pub fn check_traversable(path: &Path) -> Result<()> {
+    let canon = path.canonicalize().map_err(|source| VerifyError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    for dir in canon.ancestors() {
+        let mode = std::fs::metadata(dir)
+            .map_err(|source| VerifyError::Read {
+                path: dir.to_path_buf(),
+                source,
+            })?
+            .mode();
+        if mode & 0o001 == 0 {
+            return Err(VerifyError::UnsafeStateDir {
+                path: path.to_path_buf(),
+                reason: format!("{} is not searchable by other users (mode {:o}), so sandboxed commands cannot reach it", dir.display(), mode & 0o777),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Copies the fetched headers plus our shim into `<state>/include/<content hash>` (sandboxed
 /// compilers cannot read a 0700 home) and returns that directory.
 pub fn mirror_headers(state: &Path, headers: &Path) -> Result<PathBuf> {

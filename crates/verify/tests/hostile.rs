@@ -393,3 +393,24 @@ fn the_compiler_is_limited_too() {
     );
     assert!(v.verify(task(), &Candidate::Source(GOOD.into())).passed);
 }
+
+#[test]
+fn a_state_directory_the_sandbox_cannot_reach_is_a_clear_error() {
+    if !verifier().capabilities().uid_drop {
+        eprintln!("skipped: without a uid drop every directory we can use is reachable");
+        return;
+    }
+    let outer = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(outer.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
+    let err = Verifier::new(VerifyConfig {
+        headers: HeaderSource::AutoOptional,
+        state_dir: Some(outer.path().join("state")),
+        ..VerifyConfig::default()
+    })
+    .err()
+    .expect("a state dir under a 0700 directory must be refused");
+    assert!(
+        err.to_string().contains("not searchable by other users"),
+        "{err}"
+    );
+}

@@ -217,7 +217,7 @@ fn to_report<'a>(req: &'a SynthRequest, backend: &'a dyn Backend, done: &'a Synt
     let o = &done.outcome;
     let (qor, loops, notes, failure): (_, &[LoopReport], &[String], _) = match &o.result {
         Ok(r) => (Some(r.qor), &r.loops, &r.notes, None),
-        Err(f) => (f.qor, &[], &[], Some(Failure { kind: f.kind.as_str(), message: &f.message })),
+        Err(f) => (f.qor.as_deref().copied(), &[], &[], Some(Failure { kind: f.kind.as_str(), message: &f.message })),
     };
     SynthReport {
         top: &req.top,

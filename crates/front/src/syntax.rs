@@ -12,9 +12,24 @@ use hlsseek_ir::Loc;
 use tree_sitter::{Node, Parser, Tree};
 
 pub fn parse(text: &str) -> Option<Tree> {
-    let mut p = Parser::new();
-    p.set_language(&tree_sitter_cpp::LANGUAGE.into()).ok()?;
-    p.parse(text, None)
+    thread_local! {
+        // One parser per thread, reused: it keeps its allocations between kernels.
+        static PARSER: std::cell::RefCell<Option<Parser>> = const { std::cell::RefCell::new(None) };
+    }
+    PARSER.with(|cell| {
+        let mut slot = cell.try_borrow_mut().ok()?;
+        if slot.is_none() {
+            let mut p = Parser::new();
+            p.set_language(&tree_sitter_cpp::LANGUAGE.into()).ok()?;
+            *slot = Some(p);
+        }
+        let p = slot.as_mut()?;
+        let tree = p.parse(text, None);
+        if tree.is_none() {
+            p.reset();
+        }
+        tree
+    })
 }
 
 /// Tolerated errors (as warnings), or the first error that makes the tree unusable.

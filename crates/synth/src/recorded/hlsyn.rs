@@ -7,7 +7,6 @@ use crate::{FailureKind, QorReport, SynthFailure, Target};
 use hlsseek_datasets::hlsyn::{Hlsyn, HlsynKernel, HlsynRecord, CLOCK_NS, PART};
 use hlsseek_front::{DesignSpace, FrontOptions, SourceFile};
 use hlsseek_ir::{Knob, KnobKind, Loc};
-use hlsseek_store::Key;
 use rayon::prelude::*;
 
 /// Every record of every kernel of `version`, with its design hash (or why it has none).

@@ -319,7 +319,7 @@ impl<'a> FnCx<'a> {
 
     pub fn add_array(&mut self, name: String, loc: Loc, ty: &TyInfo, kind: ArrayKind) -> ArrayId {
         let id = ArrayId(self.arrays.len() as u32);
-        let kind = if ty.stream { ArrayKind::Stream { depth: None } } else { kind };
+        let kind = if ty.stream { ArrayKind::Stream { depth: ty.stream_depth } } else { kind };
         let dims = if ty.stream && ty.dims.is_empty() { Vec::new() } else { ty.dims.clone() };
         self.arrays.push(Array { name, loc, elem: ty.scalar, dims, kind, partitions: Vec::new(), storage: None });
         self.array_info.push(ty.clone());

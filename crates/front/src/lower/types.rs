@@ -14,6 +14,8 @@ pub struct TyInfo {
     /// An arbitrary-precision vendor type (`ap_int<N>`...): arithmetic keeps its width.
     pub ap: bool,
     pub stream: bool,
+    /// `hls::stream<T, depth>`.
+    pub stream_depth: Option<u32>,
     /// Array extents from a typedef'd array type or the declarator, outermost first.
     pub dims: Vec<Option<u64>>,
     pub struct_name: Option<String>,
@@ -25,7 +27,7 @@ pub struct TyInfo {
 
 impl TyInfo {
     pub fn scalar(scalar: ScalarType) -> Self {
-        TyInfo { scalar, ap: false, stream: false, dims: Vec::new(), struct_name: None, known: true, is_static: false, is_const: false }
+        TyInfo { scalar, ap: false, stream: false, stream_depth: None, dims: Vec::new(), struct_name: None, known: true, is_static: false, is_const: false }
     }
 
     fn ap(scalar: ScalarType) -> Self {
@@ -162,6 +164,7 @@ impl Globals {
             "stream" => {
                 let mut t = args.first().map_or_else(TyInfo::unknown, |a| self.resolve_type_depth(*a, src, depth + 1));
                 t.stream = true;
+                t.stream_depth = num(1).and_then(|d| u32::try_from(d).ok());
                 t
             }
             "ap_axis" | "ap_axiu" | "axis" | "qdma_axis" => {

@@ -14,7 +14,11 @@ fn tasks() -> PathBuf {
 fn setup() {
     static DONE: OnceLock<()> = OnceLock::new();
     DONE.get_or_init(|| {
-        let out = Command::cargo_bin("hlsseek").unwrap().args(["setup", "headers"]).output().unwrap();
+        let out = Command::cargo_bin("hlsseek")
+            .unwrap()
+            .args(["setup", "headers"])
+            .output()
+            .unwrap();
         assert!(
             out.status.success(),
             "`hlsseek setup headers` failed; these tests need the HLS headers from PyPI:\n{}",
@@ -25,8 +29,16 @@ fn setup() {
 
 fn verify(args: &[&str]) -> (i32, String) {
     setup();
-    let out = Command::cargo_bin("hlsseek").unwrap().arg("verify").args(args).output().unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned())
+    let out = Command::cargo_bin("hlsseek")
+        .unwrap()
+        .arg("verify")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
 }
 
 fn json(stdout: &str) -> serde_json::Value {
@@ -46,7 +58,11 @@ fn reference_passes_with_exit_zero_and_json_report() {
     assert_eq!(v["stage"], "run");
     assert_eq!(v["outcome"], "pass");
     assert!(v["seconds"].as_f64().unwrap() > 0.0);
-    assert!(v["messages"].as_array().unwrap().iter().any(|m| m["stdout"].as_str().unwrap().contains("PASS")));
+    assert!(v["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["stdout"].as_str().unwrap().contains("PASS")));
 }
 
 #[test]
@@ -54,7 +70,14 @@ fn broken_variant_fails_with_exit_one() {
     let (code, out) = verify(&[&t("matmul"), &t("matmul/broken/off_by_one.cpp"), "--json"]);
     let v = json(&out);
     assert_eq!(code, 1);
-    assert_eq!((v["passed"].as_bool(), v["stage"].as_str(), v["outcome"].as_str()), (Some(false), Some("run"), Some("fail")));
+    assert_eq!(
+        (
+            v["passed"].as_bool(),
+            v["stage"].as_str(),
+            v["outcome"].as_str()
+        ),
+        (Some(false), Some("run"), Some("fail"))
+    );
 }
 
 #[test]
@@ -66,7 +89,12 @@ fn syntax_error_is_reported_at_syntax_with_compiler_messages() {
     let v = json(&out);
     assert_eq!(code, 1);
     assert_eq!(v["stage"], "syntax");
-    assert!(v["messages"].to_string().contains("expected primary-expression"), "{v}");
+    assert!(
+        v["messages"]
+            .to_string()
+            .contains("expected primary-expression"),
+        "{v}"
+    );
 }
 
 #[test]
@@ -74,14 +102,28 @@ fn answer_is_extracted_first() {
     let d = tempfile::tempdir().unwrap();
     let reference = std::fs::read_to_string(tasks().join("prefix_sum/prefix_sum.cpp")).unwrap();
     let good = d.path().join("good.txt");
-    std::fs::write(&good, format!("Here you go:\n```cpp\n{reference}```\nThe loop is pipelined.")).unwrap();
-    let (code, out) = verify(&[&t("prefix_sum"), "--answer", good.to_str().unwrap(), "--json"]);
+    std::fs::write(
+        &good,
+        format!("Here you go:\n```cpp\n{reference}```\nThe loop is pipelined."),
+    )
+    .unwrap();
+    let (code, out) = verify(&[
+        &t("prefix_sum"),
+        "--answer",
+        good.to_str().unwrap(),
+        "--json",
+    ]);
     assert_eq!(code, 0, "{out}");
     assert_eq!(json(&out)["stage"], "compare");
 
     let none = d.path().join("none.txt");
     std::fs::write(&none, "I am not able to write this kernel.").unwrap();
-    let (code, out) = verify(&[&t("prefix_sum"), "--answer", none.to_str().unwrap(), "--json"]);
+    let (code, out) = verify(&[
+        &t("prefix_sum"),
+        "--answer",
+        none.to_str().unwrap(),
+        "--json",
+    ]);
     assert_eq!(code, 1);
     assert_eq!(json(&out)["stage"], "extract");
 }
@@ -91,11 +133,25 @@ fn infinite_loop_times_out_quickly() {
     let d = tempfile::tempdir().unwrap();
     let cand = d.path().join("vadd.cpp");
     std::fs::write(&cand, "#include \"vadd.h\"\nvoid vadd(const int a[N], const int b[N], int c[N]) { volatile int k = 0; for (;;) k++; }\n").unwrap();
-    let (code, out) = verify(&[&t("vadd"), cand.to_str().unwrap(), "--json", "--timeout", "1"]);
+    let (code, out) = verify(&[
+        &t("vadd"),
+        cand.to_str().unwrap(),
+        "--json",
+        "--timeout",
+        "1",
+    ]);
     let v = json(&out);
     assert_eq!(code, 1);
-    assert_eq!((v["stage"].as_str(), v["outcome"].as_str()), (Some("run"), Some("timeout")), "{v}");
-    assert!(v["seconds"].as_f64().unwrap() < 10.0);
+    assert_eq!(
+        (v["stage"].as_str(), v["outcome"].as_str()),
+        (Some("run"), Some("timeout")),
+        "{v}"
+    );
+    let run = v["messages"].as_array().unwrap().last().unwrap().clone();
+    assert!(
+        run["seconds"].as_f64().unwrap() < 3.0,
+        "the run outlived its 1 s limit: {run}"
+    );
     assert!(v["lint"].to_string().contains("unbounded-loop"));
 }
 
@@ -118,7 +174,9 @@ fn bad_task_folder_is_a_clear_error_with_exit_two() {
         .args(["verify", d.path().to_str().unwrap(), &t("vadd/vadd.cpp")])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("no task.toml/task.json and no *_tb.cpp testbench"));
+        .stderr(predicate::str::contains(
+            "no task.toml/task.json and no *_tb.cpp testbench",
+        ));
 }
 
 #[test]
@@ -139,7 +197,10 @@ fn setup_reports_headers_and_sandbox() {
         .args(["setup"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("HLS headers:").and(predicate::str::contains("sandbox: uid drop")));
+        .stdout(
+            predicate::str::contains("HLS headers:")
+                .and(predicate::str::contains("sandbox: uid drop")),
+        );
 }
 
 /// The documented degraded mode: without Landlock (turned off here with
@@ -172,7 +233,13 @@ fn without_landlock_only_the_uid_drop_protects_files() {
         let out = Command::cargo_bin("hlsseek")
             .unwrap()
             .env("HLSSEEK_SANDBOX_DISABLE", disable)
-            .args(["verify", &t("vadd"), cand.to_str().unwrap(), "--json", "--no-lint"])
+            .args([
+                "verify",
+                &t("vadd"),
+                cand.to_str().unwrap(),
+                "--json",
+                "--no-lint",
+            ])
             .output()
             .unwrap();
         let v = json(&String::from_utf8_lossy(&out.stdout));
@@ -184,10 +251,19 @@ fn without_landlock_only_the_uid_drop_protects_files() {
             assert!(!landlock, "HLSSEEK_SANDBOX_DISABLE=landlock ignored");
         }
         if landlock {
-            assert!(!text.contains("SECRET-OPEN") && !text.contains("SECRET-PRIVATE"), "{text}");
+            assert!(
+                !text.contains("SECRET-OPEN") && !text.contains("SECRET-PRIVATE"),
+                "{text}"
+            );
         } else if uid_drop {
-            assert!(text.contains("SECRET-OPEN-41"), "a 0644 file is readable without Landlock: {text}");
-            assert!(!text.contains("SECRET-PRIVATE-42"), "the uid drop must protect a 0600 file: {text}");
+            assert!(
+                text.contains("SECRET-OPEN-41"),
+                "a 0644 file is readable without Landlock: {text}"
+            );
+            assert!(
+                !text.contains("SECRET-PRIVATE-42"),
+                "the uid drop must protect a 0600 file: {text}"
+            );
         }
     }
 }

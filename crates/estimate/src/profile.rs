@@ -315,15 +315,20 @@ impl OpTable {
         let mut rows: Vec<Vec<(u32, OpCostRow)>> = vec![Vec::new(); N_CLASSES * 4];
         for r in &profile.ops {
             let slot = r.op.index() * 4 + tc_index(r.ty);
+            let lat = latency_at(&r.lat, period);
+            // A core's registers scale with its stages: the FF figures are for the deepest
+            // (fastest-clock) point of the row.
+            let deepest = r.lat.iter().map(|&(_, c)| c).max().unwrap_or(0);
+            let ff_scale = if deepest > 0 { (lat as f64 + 1.0) / (deepest as f64 + 1.0) } else { 1.0 };
             rows[slot].push((
                 r.max_bits,
                 OpCostRow {
-                    lat: latency_at(&r.lat, period),
+                    lat,
                     delay_ns: r.delay_ns,
                     lut: r.lut,
                     lut_per_bit: r.lut_per_bit,
-                    ff: r.ff,
-                    ff_per_bit: r.ff_per_bit,
+                    ff: r.ff * ff_scale,
+                    ff_per_bit: r.ff_per_bit * ff_scale,
                     dsp: r.dsp,
                 },
             ));

@@ -17,13 +17,13 @@ pub fn normalize_source(text: &str) -> String {
         if t.is_empty() {
             continue;
         }
-        if t.starts_with('#') {
+        if let Some(directive) = t.strip_prefix('#') {
             if !at_line_start {
                 out.push('\n');
             }
             out.push('#');
             let mut first = true;
-            for w in t[1..].split_whitespace() {
+            for w in directive.split_whitespace() {
                 if !first {
                     out.push(' ');
                 }

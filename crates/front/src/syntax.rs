@@ -12,9 +12,24 @@ use hlsseek_ir::Loc;
 use tree_sitter::{Node, Parser, Tree};
 
 pub fn parse(text: &str) -> Option<Tree> {
-    let mut p = Parser::new();
-    p.set_language(&tree_sitter_cpp::LANGUAGE.into()).ok()?;
-    p.parse(text, None)
+    thread_local! {
+        // One parser per thread, reused: it keeps its allocations between kernels.
+        static PARSER: std::cell::RefCell<Option<Parser>> = const { std::cell::RefCell::new(None) };
+    }
+    PARSER.with(|cell| {
+        let mut slot = cell.try_borrow_mut().ok()?;
+        if slot.is_none() {
+            let mut p = Parser::new();
+            p.set_language(&tree_sitter_cpp::LANGUAGE.into()).ok()?;
+            *slot = Some(p);
+        }
+        let p = slot.as_mut()?;
+        let tree = p.parse(text, None);
+        if tree.is_none() {
+            p.reset();
+        }
+        tree
+    })
 }
 
 /// Tolerated errors (as warnings), or the first error that makes the tree unusable.
@@ -193,4 +208,36 @@ pub fn repair_comma_assign(text: &str) -> Option<String> {
     }
     out.push_str(&text[at..]);
     Some(out)
+}
+
+/// Field lookup by name through a cached id: tree-sitter resolves a field name by scanning the
+/// grammar's name table on every call, which dominated lowering time.
+pub trait NodeExt<'t> {
+    fn field(&self, name: &'static str) -> Option<Node<'t>>;
+    fn fields(&self, name: &'static str) -> Vec<Node<'t>>;
+}
+
+fn field_id(name: &'static str) -> Option<std::num::NonZeroU16> {
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+    static IDS: OnceLock<HashMap<&'static str, std::num::NonZeroU16>> = OnceLock::new();
+    let ids = IDS.get_or_init(|| {
+        let lang: tree_sitter::Language = tree_sitter_cpp::LANGUAGE.into();
+        (1..=lang.field_count() as u16)
+            .filter_map(|i| Some((lang.field_name_for_id(i)?, std::num::NonZeroU16::new(i)?)))
+            .collect()
+    });
+    ids.get(name).copied()
+}
+
+impl<'t> NodeExt<'t> for Node<'t> {
+    fn field(&self, name: &'static str) -> Option<Node<'t>> {
+        self.child_by_field_id(field_id(name)?.get())
+    }
+
+    fn fields(&self, name: &'static str) -> Vec<Node<'t>> {
+        let Some(id) = field_id(name) else { return Vec::new() };
+        let mut c = self.walk();
+        self.children_by_field_id(id, &mut c).collect()
+    }
 }

@@ -163,3 +163,19 @@ fn defines_from_options() {
     let k = parse_kernel(&files, "k", &opts).unwrap();
     assert_eq!(k.top_function().unwrap().loops()[0].trip.max, Some(12));
 }
+
+#[test]
+fn includes_from_disk() {
+    let dir = std::env::temp_dir().join(format!("hlsseek-front-inc-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("inc")).unwrap();
+    std::fs::write(dir.join("inc/sizes.h"), "#define ROWS 6\n").unwrap();
+    std::fs::write(dir.join("local.h"), "#define COLS 7\n").unwrap();
+    let main = dir.join("k.c");
+    std::fs::write(&main, "#include \"local.h\"\n#include \"sizes.h\"\nvoid k(int a[ROWS][COLS]) { for (int i = 0; i < ROWS; i++) a[i][0] = 0; }\n").unwrap();
+    let files = hlsseek_front::load_files(&[&main]).unwrap();
+    let opts = FrontOptions { defines: vec![], include_dirs: vec![dir.join("inc")] };
+    let k = parse_kernel(&files, "k", &opts).unwrap();
+    assert_eq!(k.top_function().unwrap().arrays[0].dims, vec![Some(6), Some(7)]);
+    assert_eq!(k.files.len(), 3, "{:?}", k.files);
+    let _ = std::fs::remove_dir_all(&dir);
+}

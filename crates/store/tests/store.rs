@@ -17,9 +17,9 @@ fn key(writer: u64, i: u64) -> Key {
 fn record(writer: u64, i: u64) -> Record {
     Record {
         key: key(writer, i),
-        backend: if i % 3 == 0 { "vitis".into() } else { "estimate".into() },
+        backend: if i.is_multiple_of(3) { "vitis".into() } else { "estimate".into() },
         backend_version: format!("v{}", writer),
-        status: if i % 10 == 0 { "timeout".into() } else { "ok".into() },
+        status: if i.is_multiple_of(10) { "timeout".into() } else { "ok".into() },
         payload: format!(r#"{{"writer":{writer},"i":{i},"lut":{}}}"#, i * 17 + writer),
         created_at: i as i64,
     }

@@ -15,7 +15,7 @@ mod synthesizer;
 pub mod vitis;
 
 pub use outcome::{FailureKind, QorReport, SynthFailure, SynthOutcome, SynthRequest, Target};
-pub use synthesizer::{Synthesized, Synthesizer};
+pub use synthesizer::{Synthesized, Synthesizer, INTERNAL_ERROR};
 
 /// Something that answers synthesis requests.
 ///

@@ -86,7 +86,7 @@ pub struct SynthFailure {
     pub message: String,
     /// Numbers the tool still produced (e.g. the usage of a design that does not fit).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub qor: Option<Qor>,
+    pub qor: Option<Box<Qor>>,
 }
 
 impl SynthFailure {

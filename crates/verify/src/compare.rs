@@ -21,7 +21,10 @@ fn default_rel() -> f64 {
 
 impl Default for Tolerance {
     fn default() -> Self {
-        Tolerance { abs: default_abs(), rel: default_rel() }
+        Tolerance {
+            abs: default_abs(),
+            rel: default_rel(),
+        }
     }
 }
 
@@ -32,7 +35,9 @@ pub fn compare(actual: &str, golden: &str, tol: Tolerance) -> Result<(), String>
     for (i, (x, y)) in a.iter().zip(g.iter()).enumerate() {
         let ok = match (x.parse::<f64>(), y.parse::<f64>()) {
             (Ok(xv), Ok(yv)) => {
-                (xv.is_nan() && yv.is_nan()) || xv == yv || (xv - yv).abs() <= tol.abs + tol.rel * yv.abs()
+                (xv.is_nan() && yv.is_nan())
+                    || xv == yv
+                    || (xv - yv).abs() <= tol.abs + tol.rel * yv.abs()
             }
             _ => x == y,
         };
@@ -41,7 +46,11 @@ pub fn compare(actual: &str, golden: &str, tol: Tolerance) -> Result<(), String>
         }
     }
     if a.len() != g.len() {
-        return Err(format!("output has {} tokens, golden output has {}", a.len(), g.len()));
+        return Err(format!(
+            "output has {} tokens, golden output has {}",
+            a.len(),
+            g.len()
+        ));
     }
     Ok(())
 }
@@ -52,14 +61,22 @@ mod tests {
 
     #[test]
     fn numbers_within_tolerance_match() {
-        let t = Tolerance { abs: 1e-3, rel: 0.0 };
+        let t = Tolerance {
+            abs: 1e-3,
+            rel: 0.0,
+        };
         assert!(compare("y = 1.0004\n2", "y = 1.0\n 2", t).is_ok());
-        assert!(compare("y = 1.01 2", "y = 1.0 2", t).unwrap_err().contains("token 3"));
+        assert!(compare("y = 1.01 2", "y = 1.0 2", t)
+            .unwrap_err()
+            .contains("token 3"));
     }
 
     #[test]
     fn relative_tolerance_scales_with_golden() {
-        let t = Tolerance { abs: 0.0, rel: 1e-2 };
+        let t = Tolerance {
+            abs: 0.0,
+            rel: 1e-2,
+        };
         assert!(compare("1005", "1000", t).is_ok());
         assert!(compare("1020", "1000", t).is_err());
     }

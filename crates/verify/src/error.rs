@@ -8,9 +8,15 @@ pub enum VerifyError {
     #[error("task {path}: {message}")]
     Task { path: PathBuf, message: String },
     #[error("cannot read {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot write {path}: {source}")]
-    Write { path: PathBuf, source: std::io::Error },
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("HLS headers not found ({0}); run `hlsseek setup headers` or set HLSSEEK_HLS_HEADERS")]
     HeadersMissing(String),
     #[error("fetching HLS headers failed: {0}")]
@@ -18,11 +24,18 @@ pub enum VerifyError {
     #[error("sandbox: {0}")]
     Sandbox(String),
     #[error("sandbox: {context}: {source}")]
-    SandboxIo { context: String, source: std::io::Error },
+    SandboxIo {
+        context: String,
+        source: std::io::Error,
+    },
     #[error("state directory {path} is unsafe: {reason}")]
     UnsafeStateDir { path: PathBuf, reason: String },
     #[error("preparing task `{task}` failed at {step}: {messages}")]
-    Prepare { task: String, step: String, messages: String },
+    Prepare {
+        task: String,
+        step: String,
+        messages: String,
+    },
 }
 
 pub type Result<T, E = VerifyError> = std::result::Result<T, E>;

@@ -23,7 +23,8 @@ pub enum ExtractError {
 fn tag_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r#"(?s)<OUTPUT_CODE(?:\s+name\s*=\s*["']([^"']*)["'])?\s*>(.*?)</OUTPUT_CODE>"#).expect("static regex")
+        Regex::new(r#"(?s)<OUTPUT_CODE(?:\s+name\s*=\s*["']([^"']*)["'])?\s*>(.*?)</OUTPUT_CODE>"#)
+            .expect("static regex")
     })
 }
 
@@ -39,12 +40,17 @@ fn is_source_name(name: &str) -> bool {
 }
 
 fn is_cpp_lang(lang: &str) -> bool {
-    matches!(lang.to_ascii_lowercase().as_str(), "" | "c" | "cpp" | "c++" | "cc" | "cxx" | "hls" | "h" | "hpp")
+    matches!(
+        lang.to_ascii_lowercase().as_str(),
+        "" | "c" | "cpp" | "c++" | "cc" | "cxx" | "hls" | "h" | "hpp"
+    )
 }
 
 fn defines(code: &str, top: Option<&str>) -> bool {
     match top {
-        Some(t) => Regex::new(&format!(r"\b{}\s*\(", regex::escape(t))).map(|re| re.is_match(code)).unwrap_or(false),
+        Some(t) => Regex::new(&format!(r"\b{}\s*\(", regex::escape(t)))
+            .map(|re| re.is_match(code))
+            .unwrap_or(false),
         None => false,
     }
 }
@@ -55,7 +61,10 @@ pub fn extract(answer: &str, top: Option<&str>) -> Result<Extracted, ExtractErro
     let tagged: Vec<Extracted> = tag_re()
         .captures_iter(answer)
         .map(|c| Extracted {
-            name: c.get(1).map(|m| m.as_str().to_string()).filter(|s| !s.is_empty()),
+            name: c
+                .get(1)
+                .map(|m| m.as_str().to_string())
+                .filter(|s| !s.is_empty()),
             code: trim_block(c.get(2).map_or("", |m| m.as_str())),
         })
         .collect();
@@ -65,7 +74,10 @@ pub fn extract(answer: &str, top: Option<&str>) -> Result<Extracted, ExtractErro
         fence_re()
             .captures_iter(answer)
             .filter(|c| is_cpp_lang(c.get(2).map_or("", |m| m.as_str())))
-            .map(|c| Extracted { name: None, code: trim_block(c.get(3).map_or("", |m| m.as_str())) })
+            .map(|c| Extracted {
+                name: None,
+                code: trim_block(c.get(3).map_or("", |m| m.as_str())),
+            })
             .collect()
     };
     if blocks.is_empty() {
@@ -73,9 +85,17 @@ pub fn extract(answer: &str, top: Option<&str>) -> Result<Extracted, ExtractErro
     }
     let score = |b: &Extracted| {
         let source = b.name.as_deref().map(is_source_name).unwrap_or(true);
-        (!b.code.trim().is_empty(), source && defines(&b.code, top), source, b.code.len())
+        (
+            !b.code.trim().is_empty(),
+            source && defines(&b.code, top),
+            source,
+            b.code.len(),
+        )
     };
-    let best = blocks.into_iter().max_by_key(|b| score(b)).ok_or(ExtractError::NoCode)?;
+    let best = blocks
+        .into_iter()
+        .max_by_key(|b| score(b))
+        .ok_or(ExtractError::NoCode)?;
     if best.code.trim().is_empty() {
         return Err(ExtractError::Empty);
     }
@@ -104,7 +124,10 @@ mod tests {
     #[test]
     fn prefers_block_defining_top_and_skips_headers() {
         let a = "<OUTPUT_CODE name=\"k.h\">void top(int a);\nvoid top2(int a);\n</OUTPUT_CODE>\n<OUTPUT_CODE name=\"k.cpp\">void top(int a) {}</OUTPUT_CODE>";
-        assert_eq!(extract(a, Some("top")).unwrap().name.as_deref(), Some("k.cpp"));
+        assert_eq!(
+            extract(a, Some("top")).unwrap().name.as_deref(),
+            Some("k.cpp")
+        );
     }
 
     #[test]
@@ -124,7 +147,10 @@ mod tests {
 
     #[test]
     fn no_code_is_an_error() {
-        assert_eq!(extract("I cannot do that.", Some("f")), Err(ExtractError::NoCode));
+        assert_eq!(
+            extract("I cannot do that.", Some("f")),
+            Err(ExtractError::NoCode)
+        );
         assert_eq!(extract("```cpp\n\n```", None), Err(ExtractError::Empty));
     }
 }

@@ -40,15 +40,22 @@ pub fn locate() -> Result<PathBuf> {
         return if is_headers_dir(&dir) {
             Ok(dir)
         } else {
-            Err(VerifyError::HeadersMissing(format!("{HEADERS_ENV}={} has no ap_int.h", dir.display())))
+            Err(VerifyError::HeadersMissing(format!(
+                "{HEADERS_ENV}={} has no ap_int.h",
+                dir.display()
+            )))
         };
     }
-    let dir = default_dir(HLS4ML_VERSION)
-        .ok_or_else(|| VerifyError::HeadersMissing("neither XDG_CACHE_HOME nor HOME is set".into()))?;
+    let dir = default_dir(HLS4ML_VERSION).ok_or_else(|| {
+        VerifyError::HeadersMissing("neither XDG_CACHE_HOME nor HOME is set".into())
+    })?;
     if is_headers_dir(&dir) {
         Ok(dir)
     } else {
-        Err(VerifyError::HeadersMissing(format!("nothing cached at {}", dir.display())))
+        Err(VerifyError::HeadersMissing(format!(
+            "nothing cached at {}",
+            dir.display()
+        )))
     }
 }
 
@@ -57,17 +64,24 @@ pub fn locate() -> Result<PathBuf> {
 pub fn fetch(dest: Option<&Path>, version: &str, force: bool) -> Result<PathBuf> {
     let dest = match dest {
         Some(d) => d.to_path_buf(),
-        None => default_dir(version).ok_or_else(|| VerifyError::Fetch("neither XDG_CACHE_HOME nor HOME is set".into()))?,
+        None => default_dir(version)
+            .ok_or_else(|| VerifyError::Fetch("neither XDG_CACHE_HOME nor HOME is set".into()))?,
     };
     if is_headers_dir(&dest) && !force {
         return Ok(dest);
     }
     let parent = dest.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(|source| VerifyError::Write { path: parent.to_path_buf(), source })?;
+    std::fs::create_dir_all(parent).map_err(|source| VerifyError::Write {
+        path: parent.to_path_buf(),
+        source,
+    })?;
     let staging = tempfile::Builder::new()
         .prefix(".fetch-")
         .tempdir_in(parent)
-        .map_err(|source| VerifyError::Write { path: parent.to_path_buf(), source })?;
+        .map_err(|source| VerifyError::Write {
+            path: parent.to_path_buf(),
+            source,
+        })?;
     let out = Command::new("python3")
         .arg("-c")
         .arg(FETCH_PY)
@@ -85,10 +99,15 @@ pub fn fetch(dest: Option<&Path>, version: &str, force: bool) -> Result<PathBuf>
     }
     let extracted = staging.path().join("ap_types");
     if !is_headers_dir(&extracted) {
-        return Err(VerifyError::Fetch(format!("hls4ml {version} wheel has no ap_types/ap_int.h")));
+        return Err(VerifyError::Fetch(format!(
+            "hls4ml {version} wheel has no ap_types/ap_int.h"
+        )));
     }
     if dest.exists() {
-        std::fs::remove_dir_all(&dest).map_err(|source| VerifyError::Write { path: dest.clone(), source })?;
+        std::fs::remove_dir_all(&dest).map_err(|source| VerifyError::Write {
+            path: dest.clone(),
+            source,
+        })?;
     }
     match std::fs::rename(&extracted, &dest) {
         Ok(()) => Ok(dest),

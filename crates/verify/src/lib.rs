@@ -10,12 +10,12 @@ pub mod compare;
 pub mod extract;
 pub mod headers;
 pub mod lint;
-pub mod task;
 pub mod pipeline;
 pub mod prepare;
 pub mod report;
 pub mod state;
+pub mod task;
 
-pub use pipeline::{Candidate, HeaderSource, VerifyConfig, Verifier};
+pub use pipeline::{Candidate, HeaderSource, Verifier, VerifyConfig};
 pub use report::{Outcome, Report, Stage};
 pub use task::Task;

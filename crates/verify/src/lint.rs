@@ -25,18 +25,91 @@ pub struct Finding {
     pub message: String,
 }
 
-const ALLOC_CALLS: &[&str] = &["malloc", "calloc", "realloc", "free", "aligned_alloc", "posix_memalign", "alloca"];
+const ALLOC_CALLS: &[&str] = &[
+    "malloc",
+    "calloc",
+    "realloc",
+    "free",
+    "aligned_alloc",
+    "posix_memalign",
+    "alloca",
+];
 const UNSUPPORTED_CALLS: &[&str] = &[
-    "system", "popen", "pclose", "fork", "vfork", "execl", "execlp", "execle", "execv", "execvp", "execve",
-    "fopen", "fclose", "fread", "fwrite", "fgets", "fputs", "fscanf", "fseek", "ftell", "remove", "rename",
-    "open", "close", "read", "write", "unlink", "socket", "connect", "bind", "listen", "accept", "send", "recv",
-    "pthread_create", "pthread_join", "exit", "_exit", "abort", "atexit", "sleep", "usleep", "nanosleep",
-    "getenv", "setjmp", "longjmp", "time", "clock", "rand", "srand", "signal", "raise", "kill", "mmap",
+    "system",
+    "popen",
+    "pclose",
+    "fork",
+    "vfork",
+    "execl",
+    "execlp",
+    "execle",
+    "execv",
+    "execvp",
+    "execve",
+    "fopen",
+    "fclose",
+    "fread",
+    "fwrite",
+    "fgets",
+    "fputs",
+    "fscanf",
+    "fseek",
+    "ftell",
+    "remove",
+    "rename",
+    "open",
+    "close",
+    "read",
+    "write",
+    "unlink",
+    "socket",
+    "connect",
+    "bind",
+    "listen",
+    "accept",
+    "send",
+    "recv",
+    "pthread_create",
+    "pthread_join",
+    "exit",
+    "_exit",
+    "abort",
+    "atexit",
+    "sleep",
+    "usleep",
+    "nanosleep",
+    "getenv",
+    "setjmp",
+    "longjmp",
+    "time",
+    "clock",
+    "rand",
+    "srand",
+    "signal",
+    "raise",
+    "kill",
+    "mmap",
 ];
 const CONSOLE_CALLS: &[&str] = &["printf", "puts", "putchar", "fprintf", "perror"];
 const UNSUPPORTED_TYPES: &[&str] = &[
-    "thread", "mutex", "condition_variable", "future", "async", "vector", "string", "map", "unordered_map",
-    "set", "unordered_set", "list", "deque", "shared_ptr", "unique_ptr", "function", "ifstream", "ofstream",
+    "thread",
+    "mutex",
+    "condition_variable",
+    "future",
+    "async",
+    "vector",
+    "string",
+    "map",
+    "unordered_map",
+    "set",
+    "unordered_set",
+    "list",
+    "deque",
+    "shared_ptr",
+    "unique_ptr",
+    "function",
+    "ifstream",
+    "ofstream",
     "fstream",
 ];
 
@@ -50,13 +123,20 @@ pub fn lint(source: &str, top: &str) -> Vec<Finding> {
 /// compile-time loop bounds.
 pub fn lint_with_headers(source: &str, top: &str, headers: &[String]) -> Vec<Finding> {
     let mut parser = Parser::new();
-    if parser.set_language(&tree_sitter_cpp::LANGUAGE.into()).is_err() {
+    if parser
+        .set_language(&tree_sitter_cpp::LANGUAGE.into())
+        .is_err()
+    {
         return Vec::new();
     }
     let mut consts = BTreeSet::new();
     for h in headers {
         if let Some(tree) = parser.parse(h, None) {
-            let mut hl = Linter { src: h.as_bytes(), findings: Vec::new(), consts: BTreeSet::new() };
+            let mut hl = Linter {
+                src: h.as_bytes(),
+                findings: Vec::new(),
+                consts: BTreeSet::new(),
+            };
             hl.collect_consts(tree.root_node());
             consts.extend(hl.consts);
         }
@@ -64,25 +144,44 @@ pub fn lint_with_headers(source: &str, top: &str, headers: &[String]) -> Vec<Fin
     let Some(tree) = parser.parse(source, None) else {
         return Vec::new();
     };
-    let mut l = Linter { src: source.as_bytes(), findings: Vec::new(), consts };
+    let mut l = Linter {
+        src: source.as_bytes(),
+        findings: Vec::new(),
+        consts,
+    };
     let root = tree.root_node();
     l.collect_consts(root);
     let mut defs: BTreeMap<String, (usize, BTreeSet<String>)> = BTreeMap::new();
     for f in descendants(root).filter(|n| n.kind() == "function_definition") {
-        let Some(name) = function_name(f, l.src) else { continue };
+        let Some(name) = function_name(f, l.src) else {
+            continue;
+        };
         let mut calls = BTreeSet::new();
         if let Some(body) = f.child_by_field_name("body") {
             l.check_body(body, &mut calls);
         }
-        defs.entry(name).or_insert((f.start_position().row + 1, BTreeSet::new())).1.extend(calls);
+        defs.entry(name)
+            .or_insert((f.start_position().row + 1, BTreeSet::new()))
+            .1
+            .extend(calls);
     }
     l.check_types(root);
     for cycle in cycles(&defs) {
         let line = defs.get(&cycle[0]).map_or(1, |d| d.0);
-        l.push(Severity::Error, "recursion", line, format!("recursion is not synthesizable: {}", cycle.join(" -> ")));
+        l.push(
+            Severity::Error,
+            "recursion",
+            line,
+            format!("recursion is not synthesizable: {}", cycle.join(" -> ")),
+        );
     }
     if !defs.contains_key(top) {
-        l.push(Severity::Warning, "missing-top", 1, format!("the candidate defines no function `{top}`"));
+        l.push(
+            Severity::Warning,
+            "missing-top",
+            1,
+            format!("the candidate defines no function `{top}`"),
+        );
     }
     let mut f = l.findings;
     f.sort_by(|a, b| (a.line, a.rule).cmp(&(b.line, b.rule)));
@@ -130,7 +229,12 @@ fn last_segment(s: &str) -> &str {
 
 impl Linter<'_> {
     fn push(&mut self, severity: Severity, rule: &'static str, line: usize, message: String) {
-        self.findings.push(Finding { severity, rule, line, message });
+        self.findings.push(Finding {
+            severity,
+            rule,
+            line,
+            message,
+        });
     }
 
     fn collect_consts(&mut self, root: Node<'_>) {
@@ -141,18 +245,29 @@ impl Linter<'_> {
                         self.consts.insert(text(name, self.src).to_string());
                     }
                 }
-                "enumerator" | "parameter_declaration" if n.parent().is_some_and(|p| p.kind() == "template_parameter_list") || n.kind() == "enumerator" => {
-                    if let Some(name) = n.child_by_field_name("name").or_else(|| n.child_by_field_name("declarator")) {
+                "enumerator" | "parameter_declaration"
+                    if n.parent()
+                        .is_some_and(|p| p.kind() == "template_parameter_list")
+                        || n.kind() == "enumerator" =>
+                {
+                    if let Some(name) = n
+                        .child_by_field_name("name")
+                        .or_else(|| n.child_by_field_name("declarator"))
+                    {
                         self.consts.insert(text(name, self.src).to_string());
                     }
                 }
                 "declaration" => {
                     let t = text(n, self.src);
-                    if t.starts_with("const ") || t.starts_with("constexpr ") || t.starts_with("static const") {
+                    if t.starts_with("const ")
+                        || t.starts_with("constexpr ")
+                        || t.starts_with("static const")
+                    {
                         let mut c = n.walk();
                         for d in n.children_by_field_name("declarator", &mut c) {
                             let name = d.child_by_field_name("declarator").unwrap_or(d);
-                            self.consts.insert(last_segment(text(name, self.src)).to_string());
+                            self.consts
+                                .insert(last_segment(text(name, self.src)).to_string());
                         }
                     }
                 }
@@ -165,27 +280,68 @@ impl Linter<'_> {
         for n in descendants(body) {
             let line = n.start_position().row + 1;
             match n.kind() {
-                "new_expression" => self.push(Severity::Error, "dynamic-memory", line, "`new` allocates dynamic memory, which HLS cannot synthesize".into()),
-                "delete_expression" => self.push(Severity::Error, "dynamic-memory", line, "`delete` frees dynamic memory, which HLS cannot synthesize".into()),
+                "new_expression" => self.push(
+                    Severity::Error,
+                    "dynamic-memory",
+                    line,
+                    "`new` allocates dynamic memory, which HLS cannot synthesize".into(),
+                ),
+                "delete_expression" => self.push(
+                    Severity::Error,
+                    "dynamic-memory",
+                    line,
+                    "`delete` frees dynamic memory, which HLS cannot synthesize".into(),
+                ),
                 "call_expression" => {
-                    let Some(f) = n.child_by_field_name("function") else { continue };
+                    let Some(f) = n.child_by_field_name("function") else {
+                        continue;
+                    };
                     let full = text(f, self.src);
                     let name = last_segment(full);
-                    let std_or_global = !full.contains("::") || full.starts_with("std::") || full.starts_with("::");
+                    let std_or_global =
+                        !full.contains("::") || full.starts_with("std::") || full.starts_with("::");
                     if f.kind() != "field_expression" && std_or_global {
                         if ALLOC_CALLS.contains(&name) {
-                            self.push(Severity::Error, "dynamic-memory", line, format!("`{name}` is dynamic memory, which HLS cannot synthesize"));
+                            self.push(
+                                Severity::Error,
+                                "dynamic-memory",
+                                line,
+                                format!("`{name}` is dynamic memory, which HLS cannot synthesize"),
+                            );
                         } else if UNSUPPORTED_CALLS.contains(&name) {
-                            self.push(Severity::Error, "unsupported-call", line, format!("`{name}` is a system/library call with no hardware equivalent"));
+                            self.push(
+                                Severity::Error,
+                                "unsupported-call",
+                                line,
+                                format!(
+                                    "`{name}` is a system/library call with no hardware equivalent"
+                                ),
+                            );
                         } else if CONSOLE_CALLS.contains(&name) {
-                            self.push(Severity::Warning, "console-output", line, format!("`{name}` is ignored by synthesis (testbench-only)"));
+                            self.push(
+                                Severity::Warning,
+                                "console-output",
+                                line,
+                                format!("`{name}` is ignored by synthesis (testbench-only)"),
+                            );
                         }
                     }
                     calls.insert(name.to_string());
                 }
-                "for_statement" | "for_range_loop" | "while_statement" | "do_statement" => self.check_loop(n),
-                "identifier" | "qualified_identifier" if text(n, self.src).starts_with("std::cout") || text(n, self.src).starts_with("std::cerr") || matches!(text(n, self.src), "cout" | "cerr") => {
-                    self.push(Severity::Warning, "console-output", line, "console output is ignored by synthesis (testbench-only)".into());
+                "for_statement" | "for_range_loop" | "while_statement" | "do_statement" => {
+                    self.check_loop(n)
+                }
+                "identifier" | "qualified_identifier"
+                    if text(n, self.src).starts_with("std::cout")
+                        || text(n, self.src).starts_with("std::cerr")
+                        || matches!(text(n, self.src), "cout" | "cerr") =>
+                {
+                    self.push(
+                        Severity::Warning,
+                        "console-output",
+                        line,
+                        "console output is ignored by synthesis (testbench-only)".into(),
+                    );
                 }
                 _ => {}
             }
@@ -198,12 +354,25 @@ impl Linter<'_> {
             let t = text(n, self.src);
             let name = match n.kind() {
                 "qualified_identifier" if t.starts_with("std::") => last_segment(t),
-                "type_identifier" if using_std && n.parent().is_some_and(|p| p.kind() != "qualified_identifier") => t,
+                "type_identifier"
+                    if using_std
+                        && n.parent()
+                            .is_some_and(|p| p.kind() != "qualified_identifier") =>
+                {
+                    t
+                }
                 _ => continue,
             };
             if UNSUPPORTED_TYPES.contains(&name) {
                 let line = n.start_position().row + 1;
-                self.push(Severity::Error, "unsupported-type", line, format!("`std::{name}` needs dynamic memory or an OS; HLS cannot synthesize it"));
+                self.push(
+                    Severity::Error,
+                    "unsupported-type",
+                    line,
+                    format!(
+                        "`std::{name}` needs dynamic memory or an OS; HLS cannot synthesize it"
+                    ),
+                );
             }
         }
     }
@@ -211,18 +380,34 @@ impl Linter<'_> {
     fn check_loop(&mut self, n: Node<'_>) {
         let line = n.start_position().row + 1;
         let body = n.child_by_field_name("body");
-        let has_tripcount = body.map(|b| text(b, self.src).to_ascii_uppercase().contains("LOOP_TRIPCOUNT")).unwrap_or(false);
+        let has_tripcount = body
+            .map(|b| {
+                text(b, self.src)
+                    .to_ascii_uppercase()
+                    .contains("LOOP_TRIPCOUNT")
+            })
+            .unwrap_or(false);
         if has_tripcount || n.kind() == "for_range_loop" {
             return;
         }
         let cond = n.child_by_field_name("condition");
-        let cond_text = cond.map(|c| text(c, self.src).trim_matches(|ch: char| ch == '(' || ch == ')' || ch.is_whitespace()).to_string());
+        let cond_text = cond.map(|c| {
+            text(c, self.src)
+                .trim_matches(|ch: char| ch == '(' || ch == ')' || ch.is_whitespace())
+                .to_string()
+        });
         let constant_true = match &cond_text {
             None => n.kind() == "for_statement",
             Some(c) => c == "true" || c.parse::<i64>().is_ok_and(|v| v != 0),
         };
         if constant_true {
-            self.push(Severity::Warning, "unbounded-loop", line, "unbounded loop without `#pragma HLS LOOP_TRIPCOUNT`: latency cannot be bounded".into());
+            self.push(
+                Severity::Warning,
+                "unbounded-loop",
+                line,
+                "unbounded loop without `#pragma HLS LOOP_TRIPCOUNT`: latency cannot be bounded"
+                    .into(),
+            );
             return;
         }
         let bounded = match (n.kind(), cond) {
@@ -240,7 +425,10 @@ impl Linter<'_> {
         if cond.kind() != "binary_expression" {
             return false;
         }
-        let (Some(l), Some(r)) = (cond.child_by_field_name("left"), cond.child_by_field_name("right")) else {
+        let (Some(l), Some(r)) = (
+            cond.child_by_field_name("left"),
+            cond.child_by_field_name("right"),
+        ) else {
             return false;
         };
         self.is_constant(l) || self.is_constant(r)
@@ -254,7 +442,8 @@ impl Linter<'_> {
                 // ALL_CAPS names are macros by convention, single letters (N, M) included.
                 self.consts.contains(t)
                     || (t.starts_with(|c: char| c.is_ascii_uppercase())
-                        && t.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
+                        && t.chars()
+                            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
             }
             "parenthesized_expression" | "binary_expression" => {
                 let mut c = n.walk();
@@ -275,7 +464,9 @@ fn cycles(defs: &BTreeMap<String, (usize, BTreeSet<String>)>) -> Vec<Vec<String>
         let mut stack: Vec<(String, Vec<String>)> = vec![(start.clone(), vec![start.clone()])];
         let mut seen = BTreeSet::new();
         while let Some((node, path)) = stack.pop() {
-            let Some((_, callees)) = defs.get(&node) else { continue };
+            let Some((_, callees)) = defs.get(&node) else {
+                continue;
+            };
             for c in callees {
                 if c == start {
                     let members: BTreeSet<String> = path.iter().cloned().collect();
@@ -305,7 +496,10 @@ mod tests {
     use super::*;
 
     fn rules(src: &str) -> Vec<(&'static str, Severity)> {
-        lint(src, "top").into_iter().map(|f| (f.rule, f.severity)).collect()
+        lint(src, "top")
+            .into_iter()
+            .map(|f| (f.rule, f.severity))
+            .collect()
     }
 
     #[test]
@@ -321,28 +515,49 @@ mod tests {
         let rec: Vec<&Finding> = f.iter().filter(|f| f.rule == "recursion").collect();
         assert_eq!(rec.len(), 2, "{f:?}");
         assert!(rec.iter().all(|f| f.severity == Severity::Error));
-        assert!(rec.iter().any(|f| f.message.contains("even") && f.message.contains("odd")));
+        assert!(rec
+            .iter()
+            .any(|f| f.message.contains("even") && f.message.contains("odd")));
     }
 
     #[test]
     fn dynamic_memory_and_system_calls_are_errors() {
         let src = "#include <cstdlib>\nvoid top(int *x) {\n  int *p = (int*)malloc(4);\n  int *q = new int[4];\n  delete[] q;\n  free(p);\n  system(\"ls\");\n  FILE *f = fopen(\"a\", \"r\");\n}\n";
         let r = rules(src);
-        assert_eq!(r.iter().filter(|(k, s)| *k == "dynamic-memory" && *s == Severity::Error).count(), 4, "{r:?}");
-        assert_eq!(r.iter().filter(|(k, _)| *k == "unsupported-call").count(), 2, "{r:?}");
+        assert_eq!(
+            r.iter()
+                .filter(|(k, s)| *k == "dynamic-memory" && *s == Severity::Error)
+                .count(),
+            4,
+            "{r:?}"
+        );
+        assert_eq!(
+            r.iter().filter(|(k, _)| *k == "unsupported-call").count(),
+            2,
+            "{r:?}"
+        );
     }
 
     #[test]
     fn std_containers_and_threads_are_errors() {
-        let r = rules("#include <vector>\nvoid top(int *x) { std::vector<int> v(4); std::thread t; }\n");
-        assert_eq!(r.iter().filter(|(k, _)| *k == "unsupported-type").count(), 2, "{r:?}");
+        let r = rules(
+            "#include <vector>\nvoid top(int *x) { std::vector<int> v(4); std::thread t; }\n",
+        );
+        assert_eq!(
+            r.iter().filter(|(k, _)| *k == "unsupported-type").count(),
+            2,
+            "{r:?}"
+        );
     }
 
     #[test]
     fn unbounded_loops_warn_unless_tripcount_given() {
         let src = "void top(int *x, int n) {\n  while (1) { if (*x) break; }\n  for (int i = 0; i < n; i++) { x[i] = 0; }\n  for (int i = 0; i < n; i++) {\n#pragma HLS LOOP_TRIPCOUNT min=1 max=64\n    x[i] = 1;\n  }\n}\n";
         let f = lint(src, "top");
-        assert_eq!(f.iter().map(|f| (f.rule, f.line)).collect::<Vec<_>>(), vec![("unbounded-loop", 2), ("variable-trip-count", 3)]);
+        assert_eq!(
+            f.iter().map(|f| (f.rule, f.line)).collect::<Vec<_>>(),
+            vec![("unbounded-loop", 2), ("variable-trip-count", 3)]
+        );
         assert!(f.iter().all(|f| f.severity == Severity::Warning));
         assert!(!has_errors(&f));
     }
@@ -351,8 +566,15 @@ mod tests {
     fn header_constants_bound_loops() {
         let src = "void top(int *x) { for (int i = 0; i < len; i++) x[i] = 0; for (int i = 0; i < Size; i++) x[i] = 1; }\n";
         let f = lint_with_headers(src, "top", &["const int len = 8;\n".to_string()]);
-        assert_eq!(f.iter().map(|f| (f.rule, f.line)).collect::<Vec<_>>(), vec![("variable-trip-count", 1)]);
-        assert_eq!(f.len(), 1, "only the `Size` loop lacks a known bound: {f:?}");
+        assert_eq!(
+            f.iter().map(|f| (f.rule, f.line)).collect::<Vec<_>>(),
+            vec![("variable-trip-count", 1)]
+        );
+        assert_eq!(
+            f.len(),
+            1,
+            "only the `Size` loop lacks a known bound: {f:?}"
+        );
     }
 
     #[test]

@@ -63,7 +63,9 @@ impl Default for VerifyConfig {
             run_limits: Limits::run_default(),
             lint: true,
             pch: None,
-            max_parallel: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+            max_parallel: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1),
             tolerance: None,
         }
     }
@@ -88,28 +90,44 @@ pub struct Verifier {
 
 impl Verifier {
     pub fn new(cfg: VerifyConfig) -> Result<Verifier> {
-        let compiler = resolve_program(&cfg.compiler)
-            .ok_or_else(|| VerifyError::Sandbox(format!("compiler `{}` not found in PATH", cfg.compiler)))?;
+        let compiler = resolve_program(&cfg.compiler).ok_or_else(|| {
+            VerifyError::Sandbox(format!("compiler `{}` not found in PATH", cfg.compiler))
+        })?;
         let version = std::process::Command::new(&compiler)
             .arg("--version")
             .output()
             .map_err(|e| VerifyError::Sandbox(format!("cannot run {}: {e}", compiler.display())))?;
-        let compiler_id = String::from_utf8_lossy(&version.stdout).lines().next().unwrap_or("").to_string();
-        let is_gcc = compiler_id.contains("g++") || compiler_id.contains("GCC") || compiler_id.contains("Free Software");
+        let compiler_id = String::from_utf8_lossy(&version.stdout)
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_string();
+        let is_gcc = compiler_id.contains("g++")
+            || compiler_id.contains("GCC")
+            || compiler_id.contains("Free Software");
         let pch = cfg.pch.unwrap_or(is_gcc) && is_gcc;
         let state = cfg.state_dir.clone().unwrap_or_else(state::default_dir);
         state::ensure_dir(&state)?;
         state::ensure_dir(&state.join("run"))?;
+        if Capabilities::get().uid_drop {
+            state::check_traversable(&state)?;
+        }
         let headers_dir = match &cfg.headers {
             HeaderSource::Dir(d) => Some(d.clone()),
             HeaderSource::Auto => Some(headers::locate()?),
             HeaderSource::AutoOptional => headers::locate().ok(),
         };
-        let hls_include = headers_dir.map(|d| state::mirror_headers(&state, &d)).transpose()?;
+        let hls_include = headers_dir
+            .map(|d| state::mirror_headers(&state, &d))
+            .transpose()?;
         let mut readable: Vec<PathBuf> = hls_include.iter().cloned().collect();
         let real = compiler.canonicalize().unwrap_or_else(|_| compiler.clone());
         if let Some(prefix) = real.parent().and_then(|bin| bin.parent()) {
-            if !["/usr", "/bin", "/sbin", "/lib"].iter().any(|sys| prefix.starts_with(sys)) && prefix != Path::new("/") {
+            if !["/usr", "/bin", "/sbin", "/lib"]
+                .iter()
+                .any(|sys| prefix.starts_with(sys))
+                && prefix != Path::new("/")
+            {
                 readable.push(prefix.to_path_buf());
             }
         }
@@ -142,7 +160,12 @@ impl Verifier {
     /// Verifies one candidate. Never fails: a verifier-side problem is an `error` outcome.
     pub fn verify(&self, task: &Task, candidate: &Candidate) -> Report {
         let start = Instant::now();
-        let mut run = Run { task, logs: Vec::new(), lint: Vec::new(), stage: Stage::Extract };
+        let mut run = Run {
+            task,
+            logs: Vec::new(),
+            lint: Vec::new(),
+            stage: Stage::Extract,
+        };
         let (outcome, detail) = match self.pipeline(&mut run, candidate) {
             Ok(v) => v,
             Err(e) => (Outcome::Error, e.to_string()),
@@ -169,13 +192,18 @@ impl Verifier {
             for _ in 0..workers.clamp(1, jobs.len().max(1)) {
                 s.spawn(|| loop {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some((task, cand)) = jobs.get(i) else { break };
+                    let Some((task, cand)) = jobs.get(i) else {
+                        break;
+                    };
                     let r = self.verify(task, cand);
                     *results[i].lock().unwrap_or_else(|p| p.into_inner()) = Some(r);
                 });
             }
         });
-        results.into_iter().filter_map(|m| m.into_inner().unwrap_or_else(|p| p.into_inner())).collect()
+        results
+            .into_iter()
+            .filter_map(|m| m.into_inner().unwrap_or_else(|p| p.into_inner()))
+            .collect()
     }
 
     /// Builds (or finds cached) the task's testbench object and precompiled header.
@@ -190,7 +218,11 @@ impl Verifier {
             let _slot = self.slot();
             prepare::prepare(&self.state, task, &tc).map_err(|e| e.to_string())
         });
-        r.clone().map_err(|m| VerifyError::Prepare { task: task.name.clone(), step: "preparing".into(), messages: m })
+        r.clone().map_err(|m| VerifyError::Prepare {
+            task: task.name.clone(),
+            step: "preparing".into(),
+            messages: m,
+        })
     }
 
     fn toolchain(&self) -> Toolchain<'_> {
@@ -227,7 +259,11 @@ impl Verifier {
         };
         run.stage = Stage::Syntax;
         if self.cfg.lint {
-            let headers: Vec<String> = task.headers.iter().filter_map(|h| std::fs::read_to_string(h).ok()).collect();
+            let headers: Vec<String> = task
+                .headers
+                .iter()
+                .filter_map(|h| std::fs::read_to_string(h).ok())
+                .collect();
             run.lint = lint::lint_with_headers(&source, &task.top, &headers);
         }
         let prepared = self.prepare(task)?;
@@ -248,7 +284,12 @@ impl Verifier {
         // A full compile implies the syntax check passes, so -fsyntax-only only runs to
         // classify a failed compile: one g++ parse on the common path instead of two.
         let mut args = flags.clone();
-        args.extend(["-c".into(), cand_name.clone(), "-o".into(), "candidate.o".into()]);
+        args.extend([
+            "-c".into(),
+            cand_name.clone(),
+            "-o".into(),
+            "candidate.o".into(),
+        ]);
         let out = sb.run(&self.compiler, &args, &climits, &read_only)?;
         let compiled = out.success();
         let compile_log = StepLog::new(Stage::Compile, self.cmdline(&args), &out);
@@ -261,7 +302,8 @@ impl Verifier {
             let mut syn = flags.clone();
             syn.extend(["-fsyntax-only".into(), cand_name.clone()]);
             let sout = sb.run(&self.compiler, &syn, &climits, &read_only)?;
-            run.logs.push(StepLog::new(Stage::Syntax, self.cmdline(&syn), &sout));
+            run.logs
+                .push(StepLog::new(Stage::Syntax, self.cmdline(&syn), &sout));
             if !sout.success() {
                 let o = abnormal(&sout, &climits).unwrap_or(Outcome::Fail);
                 return Ok((o, first_error(&sout.stderr)));
@@ -272,18 +314,38 @@ impl Verifier {
             if compiled {
                 run.logs.push(compile_log);
             }
-            let first = run.lint.iter().find(|f| f.severity == lint::Severity::Error);
-            return Ok((Outcome::Fail, first.map(|f| format!("line {}: {}", f.line, f.message)).unwrap_or_default()));
+            let first = run
+                .lint
+                .iter()
+                .find(|f| f.severity == lint::Severity::Error);
+            return Ok((
+                Outcome::Fail,
+                first
+                    .map(|f| format!("line {}: {}", f.line, f.message))
+                    .unwrap_or_default(),
+            ));
         }
         run.stage = Stage::Compile;
         run.logs.push(compile_log);
         if !compiled {
             return Ok((Outcome::Fail, first_error(&out.stderr)));
         }
-        let mut link = vec!["candidate.o".to_string(), prepared.testbench_obj.display().to_string(), "-o".into(), "tb".into()];
-        link.extend(self.cfg.flags.iter().filter(|f| f.starts_with("-l") || f.starts_with("-L")).cloned());
+        let mut link = vec![
+            "candidate.o".to_string(),
+            prepared.testbench_obj.display().to_string(),
+            "-o".into(),
+            "tb".into(),
+        ];
+        link.extend(
+            self.cfg
+                .flags
+                .iter()
+                .filter(|f| f.starts_with("-l") || f.starts_with("-L"))
+                .cloned(),
+        );
         let lout = sb.run(&self.compiler, &link, &climits, &read_only)?;
-        run.logs.push(StepLog::new(Stage::Compile, self.cmdline(&link), &lout));
+        run.logs
+            .push(StepLog::new(Stage::Compile, self.cmdline(&link), &lout));
         if !lout.success() {
             let o = abnormal(&lout, &climits).unwrap_or(Outcome::Fail);
             return Ok((o, first_error(&lout.stderr)));
@@ -291,14 +353,23 @@ impl Verifier {
 
         run.stage = Stage::Run;
         for d in &task.data {
-            let name = safe_name(&d.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), "data");
-            let bytes = std::fs::read(d).map_err(|source| VerifyError::Read { path: d.clone(), source })?;
+            let name = safe_name(
+                &d.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                "data",
+            );
+            let bytes = std::fs::read(d).map_err(|source| VerifyError::Read {
+                path: d.clone(),
+                source,
+            })?;
             sb.write(&name, &bytes)?;
         }
         let rlimits = task.limits.apply(self.cfg.run_limits);
         let tb = sb.path().join("tb");
         let rout = sb.run(&tb, &[] as &[&str], &rlimits, &read_only)?;
-        run.logs.push(StepLog::new(Stage::Run, "./tb".into(), &rout));
+        run.logs
+            .push(StepLog::new(Stage::Run, "./tb".into(), &rout));
         if let Some(o) = abnormal(&rout, &rlimits) {
             return Ok((o, format!("testbench: {}", describe(&rout))));
         }
@@ -309,23 +380,44 @@ impl Verifier {
             return Ok((Outcome::Pass, "testbench exited 0".into()));
         };
         run.stage = Stage::Compare;
-        let expected = std::fs::read_to_string(golden).map_err(|source| VerifyError::Read { path: golden.clone(), source })?;
+        let expected = std::fs::read_to_string(golden).map_err(|source| VerifyError::Read {
+            path: golden.clone(),
+            source,
+        })?;
         let actual = match &task.output_file {
             None => rout.stdout.clone(),
-            Some(f) => match crate::sandbox::read_regular(&sb.path().join(safe_name(f, "output")), 64 << 20) {
+            Some(f) => match crate::sandbox::read_regular(
+                &sb.path().join(safe_name(f, "output")),
+                64 << 20,
+            ) {
                 Ok(b) => String::from_utf8_lossy(&b).into_owned(),
-                Err(e) => return Ok((Outcome::Fail, format!("output file `{f}` not produced: {e}"))),
+                Err(e) => {
+                    return Ok((
+                        Outcome::Fail,
+                        format!("output file `{f}` not produced: {e}"),
+                    ))
+                }
             },
         };
         let tol = self.cfg.tolerance.unwrap_or(task.tolerance);
         Ok(match compare(&actual, &expected, tol) {
-            Ok(()) => (Outcome::Pass, "testbench exited 0 and output matches the golden output".into()),
-            Err(diff) => (Outcome::Fail, format!("output differs from the golden output: {diff}")),
+            Ok(()) => (
+                Outcome::Pass,
+                "testbench exited 0 and output matches the golden output".into(),
+            ),
+            Err(diff) => (
+                Outcome::Fail,
+                format!("output differs from the golden output: {diff}"),
+            ),
         })
     }
 
     fn cmdline(&self, args: &[String]) -> String {
-        let prog = self.compiler.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let prog = self
+            .compiler
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         format!("{prog} {}", args.join(" "))
     }
 }
@@ -351,18 +443,29 @@ impl Drop for SlotGuard<'_> {
 
 /// Maps how a command died to an outcome, or `None` for a plain exit (pass or fail).
 pub fn abnormal(out: &RunOutput, limits: &Limits) -> Option<Outcome> {
-    let mem_words = ["std::bad_alloc", "Cannot allocate memory", "out of memory", "virtual memory exhausted"];
+    let mem_words = [
+        "std::bad_alloc",
+        "Cannot allocate memory",
+        "out of memory",
+        "virtual memory exhausted",
+    ];
     let oom = mem_words.iter().any(|w| out.stderr.contains(w));
     let eagain = out.stderr.contains("Resource temporarily unavailable");
     match out.termination {
         Termination::WallTimeout => Some(Outcome::Timeout),
         Termination::Signaled(libc::SIGXCPU) => Some(Outcome::Timeout),
         // The kernel sends SIGKILL at the hard CPU limit (one second past the soft one).
-        Termination::Signaled(libc::SIGKILL) if out.cpu_seconds + 0.5 >= limits.cpu_seconds as f64 => Some(Outcome::Timeout),
+        Termination::Signaled(libc::SIGKILL)
+            if out.cpu_seconds + 0.5 >= limits.cpu_seconds as f64 =>
+        {
+            Some(Outcome::Timeout)
+        }
         Termination::Signaled(libc::SIGKILL) => Some(Outcome::ResourceLimit),
         Termination::Signaled(libc::SIGXFSZ) => Some(Outcome::ResourceLimit),
         Termination::Signaled(libc::SIGSYS) => Some(Outcome::SandboxViolation),
-        Termination::Signaled(_) | Termination::Exited(_) if oom || eagain => Some(Outcome::ResourceLimit),
+        Termination::Signaled(_) | Termination::Exited(_) if oom || eagain => {
+            Some(Outcome::ResourceLimit)
+        }
         _ => None,
     }
 }
@@ -409,7 +512,9 @@ fn safe_name(name: &str, fallback: &str) -> String {
         && name != "."
         && name != ".."
         && !name.starts_with(".hlsseek")
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
     if ok && name != "tb" && name != "candidate.o" {
         name.to_string()
     } else {
@@ -422,5 +527,9 @@ fn resolve_program(name: &str) -> Option<PathBuf> {
     if p.components().count() > 1 {
         return p.canonicalize().ok().filter(|p| p.is_file());
     }
-    std::env::var_os("PATH")?.to_string_lossy().split(':').map(|d| Path::new(d).join(name)).find(|p| p.is_file())
+    std::env::var_os("PATH")?
+        .to_string_lossy()
+        .split(':')
+        .map(|d| Path::new(d).join(name))
+        .find(|p| p.is_file())
 }

@@ -42,9 +42,16 @@ pub fn cache_key(task: &Task, tc: &Toolchain<'_>) -> Result<String> {
     }
     h.update(if tc.pch { b"pch" } else { b"nopch" });
     for p in task.headers.iter().chain(std::iter::once(&task.testbench)) {
-        h.update(p.file_name().map(|n| n.as_encoded_bytes()).unwrap_or_default());
+        h.update(
+            p.file_name()
+                .map(|n| n.as_encoded_bytes())
+                .unwrap_or_default(),
+        );
         h.update(b"\0");
-        h.update(&std::fs::read(p).map_err(|source| VerifyError::Read { path: p.clone(), source })?);
+        h.update(&std::fs::read(p).map_err(|source| VerifyError::Read {
+            path: p.clone(),
+            source,
+        })?);
     }
     Ok(h.finalize().to_hex()[..24].to_string())
 }
@@ -55,21 +62,33 @@ pub fn prepare(state_dir: &Path, task: &Task, tc: &Toolchain<'_>) -> Result<Prep
     let root = state_dir.join("tasks");
     state::ensure_dir(&root)?;
     let dest = root.join(&key);
-    let products = |d: &Path| Prepared { include_dir: d.join("include"), testbench_obj: d.join("tb.o") };
+    let products = |d: &Path| Prepared {
+        include_dir: d.join("include"),
+        testbench_obj: d.join("tb.o"),
+    };
     if dest.join("tb.o").is_file() {
         return Ok(products(&dest));
     }
     let sb = Sandbox::new(&state_dir.join("run"))?;
     let inc = sb.path().join("include");
-    std::fs::create_dir(&inc).map_err(|source| VerifyError::Write { path: inc.clone(), source })?;
+    std::fs::create_dir(&inc).map_err(|source| VerifyError::Write {
+        path: inc.clone(),
+        source,
+    })?;
     sb.give(&inc)?;
     for h in &task.headers {
         let name = file_name(h);
-        let text = std::fs::read(h).map_err(|source| VerifyError::Read { path: h.clone(), source })?;
+        let text = std::fs::read(h).map_err(|source| VerifyError::Read {
+            path: h.clone(),
+            source,
+        })?;
         sb.write(&format!("include/{name}"), &text)?;
     }
     let tb_name = file_name(&task.testbench);
-    let tb_text = std::fs::read(&task.testbench).map_err(|source| VerifyError::Read { path: task.testbench.clone(), source })?;
+    let tb_text = std::fs::read(&task.testbench).map_err(|source| VerifyError::Read {
+        path: task.testbench.clone(),
+        source,
+    })?;
     sb.write(&tb_name, &tb_text)?;
 
     let mut base: Vec<String> = tc.flags.to_vec();
@@ -86,7 +105,13 @@ pub fn prepare(state_dir: &Path, task: &Task, tc: &Toolchain<'_>) -> Result<Prep
         if let Some(main) = task.headers.first() {
             let name = file_name(main);
             let mut args = base.clone();
-            args.extend(["-x".into(), "c++-header".into(), format!("include/{name}"), "-o".into(), format!("include/{name}.gch")]);
+            args.extend([
+                "-x".into(),
+                "c++-header".into(),
+                format!("include/{name}"),
+                "-o".into(),
+                format!("include/{name}.gch"),
+            ]);
             let out = sb.run(tc.compiler, &args, tc.limits, tc.readable)?;
             if !out.success() {
                 return Err(fail("precompiling the task header", &out));
@@ -102,7 +127,10 @@ pub fn prepare(state_dir: &Path, task: &Task, tc: &Toolchain<'_>) -> Result<Prep
     let staging = tempfile::Builder::new()
         .prefix(".build-")
         .tempdir_in(&root)
-        .map_err(|source| VerifyError::Write { path: root.clone(), source })?;
+        .map_err(|source| VerifyError::Write {
+            path: root.clone(),
+            source,
+        })?;
     copy_tree(&inc, &staging.path().join("include"))?;
     copy(&sb.path().join("tb.o"), &staging.path().join("tb.o"))?;
     state::publish(staging, &dest)?;
@@ -110,21 +138,39 @@ pub fn prepare(state_dir: &Path, task: &Task, tc: &Toolchain<'_>) -> Result<Prep
 }
 
 fn file_name(p: &Path) -> String {
-    p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// Copies a file the sandboxed compiler wrote, refusing symlinks it may have planted there.
 fn copy(from: &Path, to: &Path) -> Result<()> {
-    let bytes = crate::sandbox::read_regular(from, u64::MAX).map_err(|source| VerifyError::Read { path: from.to_path_buf(), source })?;
-    std::fs::write(to, bytes).map_err(|source| VerifyError::Write { path: to.to_path_buf(), source })
+    let bytes =
+        crate::sandbox::read_regular(from, u64::MAX).map_err(|source| VerifyError::Read {
+            path: from.to_path_buf(),
+            source,
+        })?;
+    std::fs::write(to, bytes).map_err(|source| VerifyError::Write {
+        path: to.to_path_buf(),
+        source,
+    })
 }
 
 fn copy_tree(from: &Path, to: &Path) -> Result<()> {
-    std::fs::create_dir_all(to).map_err(|source| VerifyError::Write { path: to.to_path_buf(), source })?;
-    let rd = std::fs::read_dir(from).map_err(|source| VerifyError::Read { path: from.to_path_buf(), source })?;
+    std::fs::create_dir_all(to).map_err(|source| VerifyError::Write {
+        path: to.to_path_buf(),
+        source,
+    })?;
+    let rd = std::fs::read_dir(from).map_err(|source| VerifyError::Read {
+        path: from.to_path_buf(),
+        source,
+    })?;
     for e in rd.flatten() {
         // Plain files only: a symlink planted by the sandboxed compiler must not be followed.
-        let ft = e.file_type().map_err(|source| VerifyError::Read { path: e.path(), source })?;
+        let ft = e.file_type().map_err(|source| VerifyError::Read {
+            path: e.path(),
+            source,
+        })?;
         if ft.is_file() {
             copy(&e.path(), &to.join(e.file_name()))?;
         }

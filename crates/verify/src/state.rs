@@ -20,18 +20,57 @@ pub fn default_dir() -> PathBuf {
 
 /// Creates (or checks) a directory that we own, nobody else can write, and anyone can traverse.
 pub fn ensure_dir(path: &Path) -> Result<()> {
-    std::fs::create_dir_all(path).map_err(|source| VerifyError::Write { path: path.to_path_buf(), source })?;
-    let meta = std::fs::symlink_metadata(path).map_err(|source| VerifyError::Read { path: path.to_path_buf(), source })?;
-    let unsafe_dir = |reason: &str| VerifyError::UnsafeStateDir { path: path.to_path_buf(), reason: reason.into() };
+    std::fs::create_dir_all(path).map_err(|source| VerifyError::Write {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let meta = std::fs::symlink_metadata(path).map_err(|source| VerifyError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let unsafe_dir = |reason: &str| VerifyError::UnsafeStateDir {
+        path: path.to_path_buf(),
+        reason: reason.into(),
+    };
     if !meta.is_dir() {
         return Err(unsafe_dir("not a directory (or a symlink)"));
     }
     // SAFETY: geteuid cannot fail.
     if meta.uid() != unsafe { libc::geteuid() } {
-        return Err(unsafe_dir("owned by another user, who could plant build products"));
+        return Err(unsafe_dir(
+            "owned by another user, who could plant build products",
+        ));
     }
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
-        .map_err(|source| VerifyError::Write { path: path.to_path_buf(), source })?;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).map_err(|source| {
+        VerifyError::Write {
+            path: path.to_path_buf(),
+            source,
+        }
+    })?;
+    Ok(())
+}
+
+/// Sandboxed commands run as another uid: every ancestor of the state directory must let
+/// "others" through, or they could not reach their own directory.
+pub fn check_traversable(path: &Path) -> Result<()> {
+    let canon = path.canonicalize().map_err(|source| VerifyError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    for dir in canon.ancestors() {
+        let mode = std::fs::metadata(dir)
+            .map_err(|source| VerifyError::Read {
+                path: dir.to_path_buf(),
+                source,
+            })?
+            .mode();
+        if mode & 0o001 == 0 {
+            return Err(VerifyError::UnsafeStateDir {
+                path: path.to_path_buf(),
+                reason: format!("{} is not searchable by other users (mode {:o}), so sandboxed commands cannot reach it", dir.display(), mode & 0o777),
+            });
+        }
+    }
     Ok(())
 }
 
@@ -45,7 +84,10 @@ pub fn mirror_headers(state: &Path, headers: &Path) -> Result<PathBuf> {
     for rel in &files {
         h.update(rel.to_string_lossy().as_bytes());
         let p = headers.join(rel);
-        h.update(&std::fs::read(&p).map_err(|source| VerifyError::Read { path: p.clone(), source })?);
+        h.update(&std::fs::read(&p).map_err(|source| VerifyError::Read {
+            path: p.clone(),
+            source,
+        })?);
     }
     for (name, text) in SHIM {
         h.update(name.as_bytes());
@@ -60,17 +102,29 @@ pub fn mirror_headers(state: &Path, headers: &Path) -> Result<PathBuf> {
     let staging = tempfile::Builder::new()
         .prefix(".mirror-")
         .tempdir_in(&root)
-        .map_err(|source| VerifyError::Write { path: root.clone(), source })?;
+        .map_err(|source| VerifyError::Write {
+            path: root.clone(),
+            source,
+        })?;
     for rel in &files {
         let to = staging.path().join(rel);
         if let Some(parent) = to.parent() {
-            std::fs::create_dir_all(parent).map_err(|source| VerifyError::Write { path: parent.to_path_buf(), source })?;
+            std::fs::create_dir_all(parent).map_err(|source| VerifyError::Write {
+                path: parent.to_path_buf(),
+                source,
+            })?;
         }
-        std::fs::copy(headers.join(rel), &to).map_err(|source| VerifyError::Write { path: to.clone(), source })?;
+        std::fs::copy(headers.join(rel), &to).map_err(|source| VerifyError::Write {
+            path: to.clone(),
+            source,
+        })?;
     }
     for (name, text) in SHIM {
         let to = staging.path().join(name);
-        std::fs::write(&to, text).map_err(|source| VerifyError::Write { path: to.clone(), source })?;
+        std::fs::write(&to, text).map_err(|source| VerifyError::Write {
+            path: to.clone(),
+            source,
+        })?;
     }
     publish(staging, &dest)?;
     Ok(dest)
@@ -89,7 +143,10 @@ pub fn publish(staging: tempfile::TempDir, dest: &Path) -> Result<()> {
         }
         Err(source) => {
             let _ = std::fs::remove_dir_all(&path);
-            Err(VerifyError::Write { path: dest.to_path_buf(), source })
+            Err(VerifyError::Write {
+                path: dest.to_path_buf(),
+                source,
+            })
         }
     }
 }
@@ -98,7 +155,10 @@ fn make_readable(p: &Path) {
     if let Ok(rd) = std::fs::read_dir(p) {
         for e in rd.flatten() {
             let is_dir = e.file_type().map(|t| t.is_dir()).unwrap_or(false);
-            let _ = std::fs::set_permissions(e.path(), std::fs::Permissions::from_mode(if is_dir { 0o755 } else { 0o644 }));
+            let _ = std::fs::set_permissions(
+                e.path(),
+                std::fs::Permissions::from_mode(if is_dir { 0o755 } else { 0o644 }),
+            );
             if is_dir {
                 make_readable(&e.path());
             }
@@ -108,7 +168,10 @@ fn make_readable(p: &Path) {
 }
 
 fn collect_files(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let rd = std::fs::read_dir(dir).map_err(|source| VerifyError::Read { path: dir.to_path_buf(), source })?;
+    let rd = std::fs::read_dir(dir).map_err(|source| VerifyError::Read {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     for e in rd.flatten() {
         let p = e.path();
         if p.is_dir() {

@@ -97,7 +97,10 @@ struct Manifest {
 impl Task {
     /// Reads `dir/task.toml`, else `dir/task.json`, else the HLS-eval layout.
     pub fn load(dir: &Path) -> Result<Task> {
-        let dir = dir.canonicalize().map_err(|source| VerifyError::Read { path: dir.to_path_buf(), source })?;
+        let dir = dir.canonicalize().map_err(|source| VerifyError::Read {
+            path: dir.to_path_buf(),
+            source,
+        })?;
         if !dir.is_dir() {
             return Err(task_err(&dir, "not a directory"));
         }
@@ -105,11 +108,13 @@ impl Task {
         let json_path = dir.join("task.json");
         if toml_path.is_file() {
             let text = read(&toml_path)?;
-            let m: Manifest = toml::from_str(&text).map_err(|e| task_err(&toml_path, e.to_string()))?;
+            let m: Manifest =
+                toml::from_str(&text).map_err(|e| task_err(&toml_path, e.to_string()))?;
             Task::from_manifest(&dir, m)
         } else if json_path.is_file() {
             let text = read(&json_path)?;
-            let m: Manifest = serde_json::from_str(&text).map_err(|e| task_err(&json_path, e.to_string()))?;
+            let m: Manifest =
+                serde_json::from_str(&text).map_err(|e| task_err(&json_path, e.to_string()))?;
             Task::from_manifest(&dir, m)
         } else {
             Task::from_hls_eval(&dir)
@@ -119,10 +124,15 @@ impl Task {
     fn from_manifest(dir: &Path, m: Manifest) -> Result<Task> {
         let file = |rel: &str| -> Result<PathBuf> {
             let p = dir.join(rel);
-            let canon = p.canonicalize().map_err(|_| task_err(dir, format!("`{rel}` does not exist")))?;
+            let canon = p
+                .canonicalize()
+                .map_err(|_| task_err(dir, format!("`{rel}` does not exist")))?;
             // A manifest may only name files inside its own folder.
             if !canon.starts_with(dir) {
-                return Err(task_err(dir, format!("`{rel}` lies outside the task folder")));
+                return Err(task_err(
+                    dir,
+                    format!("`{rel}` lies outside the task folder"),
+                ));
             }
             Ok(canon)
         };
@@ -166,29 +176,56 @@ impl Task {
     /// header declares.
     fn from_hls_eval(dir: &Path) -> Result<Task> {
         let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-            .map_err(|source| VerifyError::Read { path: dir.to_path_buf(), source })?
+            .map_err(|source| VerifyError::Read {
+                path: dir.to_path_buf(),
+                source,
+            })?
             .flatten()
             .map(|e| e.path())
             .filter(|p| p.is_file())
             .collect();
         files.sort();
-        let name_of = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name_of = |p: &Path| {
+            p.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        };
         let tbs: Vec<&PathBuf> = files
             .iter()
             .filter(|p| {
                 let n = name_of(p);
-                n.ends_with("_tb.cpp") || n.ends_with("_test.cpp") || n == "tb.cpp" || n == "testbench.cpp"
+                n.ends_with("_tb.cpp")
+                    || n.ends_with("_test.cpp")
+                    || n == "tb.cpp"
+                    || n == "testbench.cpp"
             })
             .collect();
         let testbench = match tbs.as_slice() {
             [one] => (*one).clone(),
-            [] => return Err(task_err(dir, "no task.toml/task.json and no *_tb.cpp testbench")),
-            _ => return Err(task_err(dir, "several *_tb.cpp testbenches; add a task.toml naming one")),
+            [] => {
+                return Err(task_err(
+                    dir,
+                    "no task.toml/task.json and no *_tb.cpp testbench",
+                ))
+            }
+            _ => {
+                return Err(task_err(
+                    dir,
+                    "several *_tb.cpp testbenches; add a task.toml naming one",
+                ))
+            }
         };
         let tb_name = name_of(&testbench);
-        let stem = tb_name.trim_end_matches(".cpp").trim_end_matches("_tb").trim_end_matches("_test").to_string();
-        let mut headers: Vec<PathBuf> =
-            files.iter().filter(|p| matches!(ext(p).as_str(), "h" | "hpp" | "hh")).cloned().collect();
+        let stem = tb_name
+            .trim_end_matches(".cpp")
+            .trim_end_matches("_tb")
+            .trim_end_matches("_test")
+            .to_string();
+        let mut headers: Vec<PathBuf> = files
+            .iter()
+            .filter(|p| matches!(ext(p).as_str(), "h" | "hpp" | "hh"))
+            .cloned()
+            .collect();
         // The main header goes first: it is the one precompiled.
         headers.sort_by_key(|h| name_of(h) != format!("{stem}.h"));
         let reference = files
@@ -196,24 +233,49 @@ impl Task {
             .find(|p| name_of(p) == format!("{stem}.cpp"))
             .or_else(|| files.iter().find(|p| ext(p) == "cpp" && **p != testbench))
             .cloned();
-        let desc_path = ["kernel_description.md", "description.md", "prompt.md", "README.md", "description.txt", "prompt.txt"]
-            .iter()
-            .map(|n| dir.join(n))
-            .find(|p| p.is_file())
-            .or_else(|| files.iter().find(|p| ext(p) == "md").cloned());
-        let description = desc_path.as_deref().map(read).transpose()?.unwrap_or_default();
+        let desc_path = [
+            "kernel_description.md",
+            "description.md",
+            "prompt.md",
+            "README.md",
+            "description.txt",
+            "prompt.txt",
+        ]
+        .iter()
+        .map(|n| dir.join(n))
+        .find(|p| p.is_file())
+        .or_else(|| files.iter().find(|p| ext(p) == "md").cloned());
+        let description = desc_path
+            .as_deref()
+            .map(read)
+            .transpose()?
+            .unwrap_or_default();
         let main_header = headers.first();
-        let header_text = main_header.map(|h| read(h)).transpose()?.unwrap_or_default();
+        let header_text = main_header
+            .map(|h| read(h))
+            .transpose()?
+            .unwrap_or_default();
         let top = top_from_header(&header_text, &stem).ok_or_else(|| {
-            task_err(dir, "cannot tell the top function: the header declares no function; add a task.toml")
+            task_err(
+                dir,
+                "cannot tell the top function: the header declares no function; add a task.toml",
+            )
         })?;
         let data: Vec<PathBuf> = files
             .iter()
-            .filter(|p| !matches!(ext(p).as_str(), "cpp" | "cc" | "c" | "h" | "hpp" | "hh" | "md" | "tcl"))
+            .filter(|p| {
+                !matches!(
+                    ext(p).as_str(),
+                    "cpp" | "cc" | "c" | "h" | "hpp" | "hh" | "md" | "tcl"
+                )
+            })
             .filter(|p| Some(p.as_path()) != desc_path.as_deref())
             .cloned()
             .collect();
-        let candidate_name = reference.as_ref().map(|r| name_of(r)).unwrap_or_else(|| format!("{top}.cpp"));
+        let candidate_name = reference
+            .as_ref()
+            .map(|r| name_of(r))
+            .unwrap_or_else(|| format!("{top}.cpp"));
         Ok(Task {
             name: dir_name(dir),
             dir: dir.to_path_buf(),
@@ -234,13 +296,23 @@ impl Task {
 }
 
 fn top_from_header(text: &str, stem: &str) -> Option<String> {
-    let re = Regex::new(r"(?m)^\s*(?:extern\s+)?[A-Za-z_][\w:<>, ]*?[\s*&]([A-Za-z_]\w*)\s*\([^;{]*\)\s*;").ok()?;
-    let names: Vec<String> = re.captures_iter(text).filter_map(|c| c.get(1)).map(|m| m.as_str().to_string()).collect();
+    let re = Regex::new(
+        r"(?m)^\s*(?:extern\s+)?[A-Za-z_][\w:<>, ]*?[\s*&]([A-Za-z_]\w*)\s*\([^;{]*\)\s*;",
+    )
+    .ok()?;
+    let names: Vec<String> = re
+        .captures_iter(text)
+        .filter_map(|c| c.get(1))
+        .map(|m| m.as_str().to_string())
+        .collect();
     names.iter().find(|n| *n == stem).or(names.first()).cloned()
 }
 
 fn check_ident(dir: &Path, top: &str) -> Result<()> {
-    let ok = top.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    let ok = top
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && top.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     if ok {
         Ok(())
@@ -250,19 +322,29 @@ fn check_ident(dir: &Path, top: &str) -> Result<()> {
 }
 
 fn ext(p: &Path) -> String {
-    p.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default()
+    p.extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default()
 }
 
 fn dir_name(dir: &Path) -> String {
-    dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "task".into())
+    dir.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "task".into())
 }
 
 fn read(p: &Path) -> Result<String> {
-    std::fs::read_to_string(p).map_err(|source| VerifyError::Read { path: p.to_path_buf(), source })
+    std::fs::read_to_string(p).map_err(|source| VerifyError::Read {
+        path: p.to_path_buf(),
+        source,
+    })
 }
 
 fn task_err(path: &Path, message: impl Into<String>) -> VerifyError {
-    VerifyError::Task { path: path.to_path_buf(), message: message.into() }
+    VerifyError::Task {
+        path: path.to_path_buf(),
+        message: message.into(),
+    }
 }
 
 #[cfg(test)]
@@ -276,7 +358,11 @@ mod tests {
     #[test]
     fn hls_eval_layout_is_inferred() {
         let d = tempfile::tempdir().unwrap();
-        write(d.path(), "fir.h", "#include \"ap_int.h\"\ntypedef int data_t;\nvoid fir(data_t *y, data_t x);\n");
+        write(
+            d.path(),
+            "fir.h",
+            "#include \"ap_int.h\"\ntypedef int data_t;\nvoid fir(data_t *y, data_t x);\n",
+        );
         write(d.path(), "fir.cpp", "void fir(int *y, int x) {}");
         write(d.path(), "fir_tb.cpp", "int main() { return 0; }");
         write(d.path(), "kernel_description.md", "A FIR filter.");
@@ -296,7 +382,11 @@ mod tests {
         let inner = d.path().join("t");
         std::fs::create_dir(&inner).unwrap();
         write(d.path(), "secret_tb.cpp", "");
-        write(&inner, "task.toml", "top = \"k\"\ntestbench = \"../secret_tb.cpp\"\n");
+        write(
+            &inner,
+            "task.toml",
+            "top = \"k\"\ntestbench = \"../secret_tb.cpp\"\n",
+        );
         let e = Task::load(&inner).unwrap_err().to_string();
         assert!(e.contains("outside the task folder"), "{e}");
     }
@@ -305,7 +395,14 @@ mod tests {
     fn manifest_with_unknown_key_is_an_error_not_a_panic() {
         let d = tempfile::tempdir().unwrap();
         write(d.path(), "tb.cpp", "");
-        write(d.path(), "task.toml", "top = \"k\"\ntestbench = \"tb.cpp\"\ntoplevel = 1\n");
-        assert!(Task::load(d.path()).unwrap_err().to_string().contains("toplevel"));
+        write(
+            d.path(),
+            "task.toml",
+            "top = \"k\"\ntestbench = \"tb.cpp\"\ntoplevel = 1\n",
+        );
+        assert!(Task::load(d.path())
+            .unwrap_err()
+            .to_string()
+            .contains("toplevel"));
     }
 }

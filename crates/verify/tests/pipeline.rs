@@ -12,7 +12,10 @@ fn vadd_ref() -> String {
 #[test]
 fn answer_with_output_code_tags_is_extracted_and_passes() {
     let t = common::task("vadd");
-    let answer = format!("Sure! Here is the kernel.\n<OUTPUT_CODE name=\"vadd.cpp\">\n{}</OUTPUT_CODE>\nDone.", vadd_ref());
+    let answer = format!(
+        "Sure! Here is the kernel.\n<OUTPUT_CODE name=\"vadd.cpp\">\n{}</OUTPUT_CODE>\nDone.",
+        vadd_ref()
+    );
     let r = common::shared_verifier().verify(&t, &Candidate::Answer(answer));
     assert!(r.passed, "{r:#?}");
 }
@@ -28,8 +31,12 @@ fn answer_with_fenced_block_is_extracted_and_passes() {
 #[test]
 fn answer_without_code_fails_at_extract() {
     let t = common::task("vadd");
-    let r = common::shared_verifier().verify(&t, &Candidate::Answer("I would add the vectors.".into()));
-    assert_eq!((r.passed, r.stage, r.outcome), (false, Stage::Extract, Outcome::Fail));
+    let r =
+        common::shared_verifier().verify(&t, &Candidate::Answer("I would add the vectors.".into()));
+    assert_eq!(
+        (r.passed, r.stage, r.outcome),
+        (false, Stage::Extract, Outcome::Fail)
+    );
     assert!(r.messages.is_empty(), "nothing should have been compiled");
 }
 
@@ -38,7 +45,11 @@ fn recursion_fails_at_lint_even_though_it_computes_the_right_answer() {
     let t = common::task("vadd");
     let src = "#include \"vadd.h\"\nstatic void add_from(const int a[N], const int b[N], int c[N], int i) {\n  if (i == N) return;\n  c[i] = a[i] + b[i];\n  add_from(a, b, c, i + 1);\n}\nvoid vadd(const int a[N], const int b[N], int c[N]) { add_from(a, b, c, 0); }\n";
     let r = common::shared_verifier().verify(&t, &Candidate::Source(src.into()));
-    assert_eq!((r.passed, r.stage, r.outcome), (false, Stage::Lint, Outcome::Fail), "{r:#?}");
+    assert_eq!(
+        (r.passed, r.stage, r.outcome),
+        (false, Stage::Lint, Outcome::Fail),
+        "{r:#?}"
+    );
     assert!(r.lint.iter().any(|f| f.rule == "recursion"));
 }
 
@@ -56,7 +67,11 @@ fn lint_warnings_do_not_fail_a_correct_candidate() {
     let src = "#include \"vadd.h\"\nvoid vadd(const int a[N], const int b[N], int c[N]) {\n  int i = 0;\n  while (i < N) { c[i] = a[i] + b[i]; i++; }\n}\n";
     let r = common::shared_verifier().verify(&t, &Candidate::Source(src.into()));
     assert!(r.passed, "{r:#?}");
-    assert!(r.lint.iter().any(|f| f.rule == "variable-trip-count"), "{:?}", r.lint);
+    assert!(
+        r.lint.iter().any(|f| f.rule == "variable-trip-count"),
+        "{:?}",
+        r.lint
+    );
 }
 
 #[test]
@@ -64,16 +79,26 @@ fn syntax_error_beats_lint_error() {
     let t = common::task("vadd");
     let src = "#include \"vadd.h\"\nvoid vadd(const int a[N], const int b[N], int c[N]) { int *p = new int; c[0] = a[0] + b[0] }\n";
     let r = common::shared_verifier().verify(&t, &Candidate::Source(src.into()));
-    assert_eq!((r.stage, r.outcome), (Stage::Syntax, Outcome::Fail), "{r:#?}");
+    assert_eq!(
+        (r.stage, r.outcome),
+        (Stage::Syntax, Outcome::Fail),
+        "{r:#?}"
+    );
     assert!(r.detail.contains("error"), "{}", r.detail);
 }
 
 #[test]
 fn golden_output_mismatch_fails_at_compare() {
     let t = common::task("prefix_sum");
-    let src = std::fs::read_to_string(t.dir.join("prefix_sum.cpp")).unwrap().replace("out[i] = acc;", "out[i] = acc + (i == 31);");
+    let src = std::fs::read_to_string(t.dir.join("prefix_sum.cpp"))
+        .unwrap()
+        .replace("out[i] = acc;", "out[i] = acc + (i == 31);");
     let r = common::shared_verifier().verify(&t, &Candidate::Source(src));
-    assert_eq!((r.passed, r.stage, r.outcome), (false, Stage::Compare, Outcome::Fail), "{r:#?}");
+    assert_eq!(
+        (r.passed, r.stage, r.outcome),
+        (false, Stage::Compare, Outcome::Fail),
+        "{r:#?}"
+    );
     assert!(r.detail.contains("token 32"), "{}", r.detail);
 }
 
@@ -87,13 +112,19 @@ fn report_json_has_the_documented_fields() {
     assert_eq!(j["outcome"], "pass");
     assert!(j["seconds"].as_f64().unwrap() > 0.0);
     let msgs = j["messages"].as_array().unwrap();
-    assert_eq!(msgs.iter().map(|m| m["stage"].as_str().unwrap()).collect::<Vec<_>>(), ["compile", "compile", "run"]);
+    assert_eq!(
+        msgs.iter()
+            .map(|m| m["stage"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["compile", "compile", "run"]
+    );
     assert!(msgs[2]["stdout"].as_str().unwrap().contains("PASS"));
 }
 
 #[test]
 fn clang_is_a_drop_in_compiler_where_installed() {
-    let on_path = std::env::var_os("PATH").is_some_and(|p| std::env::split_paths(&p).any(|d| d.join("clang++").is_file()));
+    let on_path = std::env::var_os("PATH")
+        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join("clang++").is_file()));
     if !on_path {
         eprintln!("skipped: clang++ not installed");
         return;

@@ -23,12 +23,22 @@ fn at_least_ten_tasks_ship_with_references_and_both_layouts() {
     assert!(tasks.len() >= 10, "only {} tasks", tasks.len());
     for t in &tasks {
         assert!(t.reference.is_some(), "{} has no reference", t.name);
-        assert!(!t.description.trim().is_empty(), "{} has no description", t.name);
+        assert!(
+            !t.description.trim().is_empty(),
+            "{} has no description",
+            t.name
+        );
         for v in ["arith.cpp", "off_by_one.cpp"] {
-            assert!(t.dir.join("broken").join(v).is_file(), "{} lacks broken/{v}", t.name);
+            assert!(
+                t.dir.join("broken").join(v).is_file(),
+                "{} lacks broken/{v}",
+                t.name
+            );
         }
     }
-    assert!(tasks.iter().any(|t| t.layout == hlsseek_verify::task::Layout::HlsEval));
+    assert!(tasks
+        .iter()
+        .any(|t| t.layout == hlsseek_verify::task::Layout::HlsEval));
     assert!(tasks.iter().any(|t| t.golden_output.is_some()));
 }
 
@@ -42,7 +52,9 @@ fn references_pass_and_broken_variants_fail() {
         let variant = |v: &str| std::fs::read_to_string(t.dir.join("broken").join(v)).unwrap();
         // The definition is renamed; the header's declaration stays, so linking must fail.
         let top = Regex::new(&format!(r"\b{}(\s*\()", t.top)).unwrap();
-        let missing = top.replace_all(&reference, format!("{}_renamed$1", t.top)).into_owned();
+        let missing = top
+            .replace_all(&reference, format!("{}_renamed$1", t.top))
+            .into_owned();
         assert_ne!(missing, reference);
         let syntax = format!("{reference}\nint broken_decl( {{ return ; \n");
         for (kind, src) in [
@@ -66,10 +78,17 @@ fn references_pass_and_broken_variants_fail() {
             _ => !r.passed && r.stage == Stage::Syntax && r.outcome == Outcome::Fail,
         };
         if !ok {
-            problems.push(format!("{task}/{kind}: passed={} stage={:?} outcome={:?} ({})", r.passed, r.stage, r.outcome, r.detail));
+            problems.push(format!(
+                "{task}/{kind}: passed={} stage={:?} outcome={:?} ({})",
+                r.passed, r.stage, r.outcome, r.detail
+            ));
         }
     }
-    assert!(problems.is_empty(), "unexpected verdicts:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "unexpected verdicts:\n{}",
+        problems.join("\n")
+    );
 }
 
 /// Compiles, then the testbench or the golden comparison rejects it.

@@ -28,9 +28,18 @@ pub fn run(args: SetupArgs) -> Result<u8> {
     }
     let dir = headers::fetch(args.dir.as_deref(), &args.version, args.force)?;
     let count = std::fs::read_dir(&dir).map(|r| r.count()).unwrap_or(0);
-    println!("HLS headers: {} ({count} entries, from the hls4ml {} wheel on PyPI)", dir.display(), args.version);
+    println!(
+        "HLS headers: {} ({count} entries, from the hls4ml {} wheel on PyPI)",
+        dir.display(),
+        args.version
+    );
     if args.dir.is_some() || args.version != HLS4ML_VERSION {
-        println!("point {} at it to use it: export {}={}", headers::HEADERS_ENV, headers::HEADERS_ENV, dir.display());
+        println!(
+            "point {} at it to use it: export {}={}",
+            headers::HEADERS_ENV,
+            headers::HEADERS_ENV,
+            dir.display()
+        );
     }
     let c = Capabilities::get();
     println!(

@@ -217,7 +217,7 @@ fn to_report<'a>(req: &'a SynthRequest, backend: &'a dyn Backend, done: &'a Synt
     let o = &done.outcome;
     let (qor, loops, notes, failure): (_, &[LoopReport], &[String], _) = match &o.result {
         Ok(r) => (Some(r.qor), &r.loops, &r.notes, None),
-        Err(f) => (f.qor, &[], &[], Some(Failure { kind: f.kind.as_str(), message: &f.message })),
+        Err(f) => (f.qor.as_deref().copied(), &[], &[], Some(Failure { kind: f.kind.as_str(), message: &f.message })),
     };
     SynthReport {
         top: &req.top,
@@ -247,16 +247,23 @@ fn to_report<'a>(req: &'a SynthRequest, backend: &'a dyn Backend, done: &'a Synt
 }
 
 fn print_human(r: &SynthReport) {
+    use std::fmt::Write as _;
+    use std::io::Write as _;
+    // Built first and written once, ignoring a closed pipe (`| head`), which would otherwise
+    // panic in the print macros.
+    let mut out = String::new();
     if let Some(e) = r.store_error {
         eprintln!("warning: result store: {e}");
     }
-    let from = if r.cached { "from the store" } else { "synthesized" };
-    println!(
-        "{} on {} at {} ns: {} {} ({}), {from} in {:.3} s",
-        r.top, r.part, r.clock_ns, r.tool, r.tool_version, r.backend, r.seconds
-    );
+    // A stored answer's seconds are what the original synthesis cost, not this lookup.
+    let how = if r.cached {
+        format!("from the store (synthesis took {:.3} s)", r.seconds)
+    } else {
+        format!("answered in {:.3} s", r.seconds)
+    };
+    let _ = writeln!(out, "{} on {} at {} ns: {} {} ({}), {how}", r.top, r.part, r.clock_ns, r.tool, r.tool_version, r.backend);
     if let Some(f) = &r.failure {
-        println!("FAILED ({}): {}", f.kind, f.message);
+        let _ = writeln!(out, "FAILED ({}): {}", f.kind, f.message);
     }
     if let Some(lat) = &r.latency {
         let mut t = table(["latency (cycles)", "II", "LUT", "FF", "DSP", "BRAM18K", "URAM"]);
@@ -269,7 +276,7 @@ fn print_human(r: &SynthReport) {
             or_undef(r.bram),
             r.uram.map_or_else(|| "-".into(), |u| u.to_string()),
         ]);
-        println!("{t}");
+        let _ = writeln!(out, "{t}");
     }
     if !r.loops.is_empty() {
         let mut t = table(["loop", "trip count", "latency", "iteration", "II"]);
@@ -277,9 +284,10 @@ fn print_human(r: &SynthReport) {
             let name = format!("{}{}", "  ".repeat(l.path.len().saturating_sub(1)), l.name);
             t.add_row([name, range(&l.trip_count), range(&l.latency), or_undef(l.iteration_latency), or_undef(l.ii)]);
         }
-        println!("{t}");
+        let _ = writeln!(out, "{t}");
     }
     for n in r.notes {
-        println!("note: {n}");
+        let _ = writeln!(out, "note: {n}");
     }
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
 }

@@ -4,7 +4,9 @@
 
 use crate::output::print_json;
 use anyhow::{bail, Context, Result};
-use hlsseek_verify::{Candidate, HeaderSource, Outcome, Report, Task, VerifyConfig, Verifier, VerifyError};
+use hlsseek_verify::{
+    Candidate, HeaderSource, Outcome, Report, Task, Verifier, VerifyConfig, VerifyError,
+};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -74,7 +76,11 @@ fn read(p: &PathBuf) -> Result<String> {
 }
 
 fn make_verifier(args: &VerifyArgs) -> Result<Verifier> {
-    let mut cfg = VerifyConfig { compiler: args.compiler.clone(), lint: !args.no_lint, ..VerifyConfig::default() };
+    let mut cfg = VerifyConfig {
+        compiler: args.compiler.clone(),
+        lint: !args.no_lint,
+        ..VerifyConfig::default()
+    };
     if let Some(t) = args.timeout {
         if !(t.is_finite() && t > 0.0) {
             bail!("--timeout must be a positive number of seconds");
@@ -94,7 +100,10 @@ fn make_verifier(args: &VerifyArgs) -> Result<Verifier> {
     match Verifier::new(cfg.clone()) {
         Err(VerifyError::HeadersMissing(why)) => {
             eprintln!("warning: HLS headers not available ({why}); run `hlsseek setup headers`. Verifying without them.");
-            Ok(Verifier::new(VerifyConfig { headers: HeaderSource::AutoOptional, ..cfg })?)
+            Ok(Verifier::new(VerifyConfig {
+                headers: HeaderSource::AutoOptional,
+                ..cfg
+            })?)
         }
         other => Ok(other?),
     }
@@ -102,14 +111,27 @@ fn make_verifier(args: &VerifyArgs) -> Result<Verifier> {
 
 fn print_human(r: &Report) {
     let verdict = if r.passed { "PASS" } else { "FAIL" };
-    println!("{verdict} {} — stage {}, outcome {}, {:.2} s", r.task, r.stage.as_str(), r.outcome.as_str(), r.seconds);
+    println!(
+        "{verdict} {} — stage {}, outcome {}, {:.2} s",
+        r.task,
+        r.stage.as_str(),
+        r.outcome.as_str(),
+        r.seconds
+    );
     println!("  {}", r.detail);
     for f in &r.lint {
-        println!("  lint {:?} line {}: {} [{}]", f.severity, f.line, f.message, f.rule);
+        println!(
+            "  lint {:?} line {}: {} [{}]",
+            f.severity, f.line, f.message, f.rule
+        );
     }
     if !r.passed {
         if let Some(last) = r.messages.last() {
-            let text = if last.stderr.trim().is_empty() { &last.stdout } else { &last.stderr };
+            let text = if last.stderr.trim().is_empty() {
+                &last.stdout
+            } else {
+                &last.stderr
+            };
             for line in text.lines().take(20) {
                 println!("  | {line}");
             }

@@ -1,6 +1,7 @@
 //! Integer constant evaluation over tree-sitter expressions: literals, named constants
 //! (`const`, `constexpr`, `enum`, `static const`), operators, casts and `sizeof`.
 
+use crate::syntax::NodeExt;
 use super::Globals;
 use crate::pp::expr::{parse_char_literal, parse_int_literal};
 use std::collections::HashMap;
@@ -38,8 +39,8 @@ fn eval(n: Node, src: &str, g: &Globals, env: &Env, depth: u32) -> Option<i64> {
             sub(inner)
         }
         "unary_expression" => {
-            let v = sub(n.child_by_field_name("argument")?)?;
-            match n.child_by_field_name("operator").map(|o| &src[o.byte_range()]) {
+            let v = sub(n.field("argument")?)?;
+            match n.field("operator").map(|o| &src[o.byte_range()]) {
                 Some("-") => Some(v.wrapping_neg()),
                 Some("+") => Some(v),
                 Some("!") => Some((v == 0) as i64),
@@ -48,9 +49,9 @@ fn eval(n: Node, src: &str, g: &Globals, env: &Env, depth: u32) -> Option<i64> {
             }
         }
         "binary_expression" => {
-            let l = sub(n.child_by_field_name("left")?)?;
-            let r = sub(n.child_by_field_name("right")?)?;
-            let op = &src[n.child_by_field_name("operator")?.byte_range()];
+            let l = sub(n.field("left")?)?;
+            let r = sub(n.field("right")?)?;
+            let op = &src[n.field("operator")?.byte_range()];
             Some(match op {
                 "+" => l.wrapping_add(r),
                 "-" => l.wrapping_sub(r),
@@ -74,12 +75,12 @@ fn eval(n: Node, src: &str, g: &Globals, env: &Env, depth: u32) -> Option<i64> {
             })
         }
         "conditional_expression" => {
-            let c = sub(n.child_by_field_name("condition")?)?;
-            sub(n.child_by_field_name(if c != 0 { "consequence" } else { "alternative" })?)
+            let c = sub(n.field("condition")?)?;
+            sub(n.field(if c != 0 { "consequence" } else { "alternative" })?)
         }
-        "cast_expression" => sub(n.child_by_field_name("value")?),
+        "cast_expression" => sub(n.field("value")?),
         "sizeof_expression" => {
-            let bits = if let Some(t) = n.child_by_field_name("type") {
+            let bits = if let Some(t) = n.field("type") {
                 let ty = g.resolve_type(t, src);
                 ty.scalar.bits() as u64 * ty.dims.iter().map(|d| d.unwrap_or(1)).product::<u64>()
             } else {
@@ -89,8 +90,8 @@ fn eval(n: Node, src: &str, g: &Globals, env: &Env, depth: u32) -> Option<i64> {
         }
         "call_expression" => {
             // A few constexpr helpers kernels use in bounds.
-            let f = &src[n.child_by_field_name("function")?.byte_range()];
-            let args = n.child_by_field_name("arguments")?;
+            let f = &src[n.field("function")?.byte_range()];
+            let args = n.field("arguments")?;
             let mut c = args.walk();
             let vals: Option<Vec<i64>> = args.named_children(&mut c).map(sub).collect();
             let vals = vals?;

@@ -2,6 +2,7 @@
 //! widths), loads/stores with affine index expressions, math calls, ap_int bit operations,
 //! stream reads/writes, and calls to user functions.
 
+use crate::syntax::NodeExt;
 use super::func::{FnCx, Val, Var};
 use super::types::{builtin, TyInfo};
 use hlsseek_ir::{Access, ArrayId, ArrayKind, Call, IndexExpr, Node as IrNode, OpKind, Operand, ScalarType};
@@ -184,7 +185,7 @@ impl FnCx<'_> {
                 Val::int(0)
             }
             "compound_literal_expression" => {
-                if let Some(v) = n.child_by_field_name("value") {
+                if let Some(v) = n.field("value") {
                     self.expr(v);
                 }
                 Val::int(0)
@@ -204,8 +205,8 @@ impl FnCx<'_> {
 
     #[inline(never)]
     fn unary(&mut self, n: Node, loc: hlsseek_ir::Loc) -> Val {
-        let Some(arg) = n.child_by_field_name("argument") else { return Val::int(0) };
-        let op = n.child_by_field_name("operator").map_or("", |o| self.text(o));
+        let Some(arg) = n.field("argument") else { return Val::int(0) };
+        let op = n.field("operator").map_or("", |o| self.text(o));
         let v = self.expr(arg);
         match (op, &v.op) {
             ("+", _) => v,
@@ -228,8 +229,8 @@ impl FnCx<'_> {
 
     #[inline(never)]
     fn pointer(&mut self, n: Node, loc: hlsseek_ir::Loc) -> Val {
-        let Some(arg) = n.child_by_field_name("argument") else { return Val::int(0) };
-        let op = n.child_by_field_name("operator").map_or("", |o| self.text(o));
+        let Some(arg) = n.field("argument") else { return Val::int(0) };
+        let op = n.field("operator").map_or("", |o| self.text(o));
         if op == "*" {
             if let Some((id, idx, operands)) = self.deref_access(arg) {
                 let elem = self.arrays[id.0 as usize].elem;
@@ -244,8 +245,8 @@ impl FnCx<'_> {
 
     #[inline(never)]
     fn update(&mut self, n: Node, loc: hlsseek_ir::Loc) -> Val {
-        let Some(arg) = n.child_by_field_name("argument") else { return Val::int(0) };
-        let op = n.child_by_field_name("operator").map_or("++", |o| self.text(o));
+        let Some(arg) = n.field("argument") else { return Val::int(0) };
+        let op = n.field("operator").map_or("++", |o| self.text(o));
         let cur = self.expr(arg);
         let kind = if op == "++" { OpKind::Add } else { OpKind::Sub };
         let one = Val::int(1);
@@ -256,9 +257,9 @@ impl FnCx<'_> {
 
     #[inline(never)]
     fn conditional(&mut self, n: Node, loc: hlsseek_ir::Loc) -> Val {
-        let c = n.child_by_field_name("condition").map_or(Val::int(1), |c| self.expr(c));
-        let a = n.child_by_field_name("consequence").map_or(Val::int(0), |x| self.expr(x));
-        let b = n.child_by_field_name("alternative").map_or(Val::int(0), |x| self.expr(x));
+        let c = n.field("condition").map_or(Val::int(1), |c| self.expr(c));
+        let a = n.field("consequence").map_or(Val::int(0), |x| self.expr(x));
+        let b = n.field("alternative").map_or(Val::int(0), |x| self.expr(x));
         let (ty, ap) = arith_ty(&a, &b);
         let a = self.convert(a, ty, ap, loc);
         let b = self.convert(b, ty, ap, loc);
@@ -268,8 +269,8 @@ impl FnCx<'_> {
 
     #[inline(never)]
     fn cast(&mut self, n: Node, loc: hlsseek_ir::Loc) -> Val {
-        let ty = n.child_by_field_name("type").map(|t| self.g.resolve_type(t, self.src));
-        let v = n.child_by_field_name("value").map_or(Val::int(0), |x| self.expr(x));
+        let ty = n.field("type").map(|t| self.g.resolve_type(t, self.src));
+        let v = n.field("value").map_or(Val::int(0), |x| self.expr(x));
         match ty {
             Some(t) if t.dims.is_empty() && t.scalar != ScalarType::Void => self.convert(v, t.scalar, t.ap, loc),
             _ => v,
@@ -359,7 +360,7 @@ impl FnCx<'_> {
 
     #[inline(never)]
     fn comma(&mut self, n: Node, parenthesized: bool) -> Val {
-        let (Some(l), Some(r)) = (n.child_by_field_name("left"), n.child_by_field_name("right")) else { return Val::int(0) };
+        let (Some(l), Some(r)) = (n.field("left"), n.field("right")) else { return Val::int(0) };
         let loc = self.loc(n);
         let a = self.expr(l);
         let b = self.expr(r);
@@ -376,8 +377,8 @@ impl FnCx<'_> {
     #[inline(never)]
     fn binary(&mut self, n: Node) -> Val {
         let loc = self.loc(n);
-        let (Some(l), Some(r)) = (n.child_by_field_name("left"), n.child_by_field_name("right")) else { return Val::int(0) };
-        let op = n.child_by_field_name("operator").map_or("", |o| self.text(o)).to_string();
+        let (Some(l), Some(r)) = (n.field("left"), n.field("right")) else { return Val::int(0) };
+        let op = n.field("operator").map_or("", |o| self.text(o)).to_string();
         if op == ">>" || op == "<<" {
             if let Some(id) = self.stream_named(l) {
                 return self.stream_shift(id, &op, r, loc);
@@ -411,8 +412,8 @@ impl FnCx<'_> {
     #[inline(never)]
     fn assign(&mut self, n: Node) -> Val {
         let loc = self.loc(n);
-        let (Some(l), Some(r)) = (n.child_by_field_name("left"), n.child_by_field_name("right")) else { return Val::int(0) };
-        let op = n.child_by_field_name("operator").map_or("=", |o| self.text(o)).to_string();
+        let (Some(l), Some(r)) = (n.field("left"), n.field("right")) else { return Val::int(0) };
+        let op = n.field("operator").map_or("=", |o| self.text(o)).to_string();
         let rhs = if r.kind() == "initializer_list" {
             let ch = self.children(r);
             ch.first().map_or(Val::int(0), |x| self.expr(*x))
@@ -464,7 +465,7 @@ impl FnCx<'_> {
                     let v = self.convert(v, elem, ap, loc);
                     operands.insert(0, v.op);
                     self.new_op(OpKind::Store, elem, operands, Some(Access { array: id, index: idx }), loc);
-                } else if let Some(base) = n.child_by_field_name("argument") {
+                } else if let Some(base) = n.field("argument") {
                     // Bit set on an ap scalar: x[k] = b.
                     if let Some((Var::Scalar(ty), _)) = self.lookup(self.text(base)) {
                         let cur = self.expr(base);
@@ -475,7 +476,7 @@ impl FnCx<'_> {
                 }
             }
             "pointer_expression" => {
-                if let Some(arg) = n.child_by_field_name("argument") {
+                if let Some(arg) = n.field("argument") {
                     if let Some((id, idx, mut operands)) = self.deref_access(arg) {
                         let elem = self.arrays[id.0 as usize].elem;
                         let ap = self.array_info[id.0 as usize].ap;
@@ -499,9 +500,9 @@ impl FnCx<'_> {
             }
             "call_expression" => {
                 // x.range(h, l) = v / x(h, l) = v: read-modify-write of x.
-                let f = n.child_by_field_name("function");
+                let f = n.field("function");
                 let base = match f.map(|f| f.kind()) {
-                    Some("field_expression") => f.and_then(|f| f.child_by_field_name("argument")),
+                    Some("field_expression") => f.and_then(|f| f.field("argument")),
                     Some("identifier") => f,
                     _ => None,
                 };
@@ -523,14 +524,14 @@ impl FnCx<'_> {
         let mut idx_rev = Vec::new();
         let mut cur = n;
         while cur.kind() == "subscript_expression" && idx_rev.len() < 64 {
-            if let Some(list) = cur.child_by_field_name("indices").or_else(|| cur.child_by_field_name("index")) {
+            if let Some(list) = cur.field("indices").or_else(|| cur.field("index")) {
                 let mut c = list.walk();
                 let inner: Vec<Node> = if list.kind() == "subscript_argument_list" { list.named_children(&mut c).collect() } else { vec![list] };
                 for i in inner.into_iter().rev() {
                     idx_rev.push(i);
                 }
             }
-            match cur.child_by_field_name("argument") {
+            match cur.field("argument") {
                 Some(a) => cur = a,
                 None => break,
             }
@@ -585,6 +586,8 @@ impl FnCx<'_> {
         }
     }
 
+    /// Array, indices, index operands, element type and ap-ness of `A[i][j]`.
+    #[allow(clippy::type_complexity)]
     fn subscript_access(&mut self, n: Node) -> Option<(ArrayId, Vec<IndexExpr>, Vec<Operand>, ScalarType, bool)> {
         let (base, indices) = self.flatten_subscript(n);
         if base.kind() == "identifier" {
@@ -627,8 +630,8 @@ impl FnCx<'_> {
     /// `*p`, `*(p + k)`: the array and index.
     fn deref_access(&mut self, arg: Node) -> Option<(ArrayId, Vec<IndexExpr>, Vec<Operand>)> {
         let (base, off) = match arg.kind() {
-            "binary_expression" if arg.child_by_field_name("operator").is_some_and(|o| self.text(o) == "+") => {
-                (arg.child_by_field_name("left")?, arg.child_by_field_name("right"))
+            "binary_expression" if arg.field("operator").is_some_and(|o| self.text(o) == "+") => {
+                (arg.field("left")?, arg.field("right"))
             }
             "parenthesized_expression" => return self.deref_access(self.children(arg).last().copied()?),
             _ => (arg, None),
@@ -642,8 +645,8 @@ impl FnCx<'_> {
     }
 
     fn field_type(&self, n: Node) -> Option<ScalarType> {
-        let field = n.child_by_field_name("field").map(|f| self.text(f))?;
-        let base = n.child_by_field_name("argument")?;
+        let field = n.field("field").map(|f| self.text(f))?;
+        let base = n.field("argument")?;
         let (b, _) = self.flatten_subscript(base);
         let sname = match self.lookup(self.text(b).trim()) {
             Some((Var::Scalar(t) | Var::Array(_, t) | Var::Const(_, t), _)) => t.struct_name,
@@ -660,8 +663,8 @@ impl FnCx<'_> {
 
     /// `a[i].f` / `p->f` on an array of structs: the element access with the field's type.
     fn field_access(&mut self, n: Node) -> Option<(ArrayId, Vec<IndexExpr>, Vec<Operand>, ScalarType)> {
-        let base = n.child_by_field_name("argument")?;
-        let arrow = n.child_by_field_name("operator").is_some_and(|o| self.text(o) == "->");
+        let base = n.field("argument")?;
+        let arrow = n.field("operator").is_some_and(|o| self.text(o) == "->");
         let fty = self.field_type(n);
         if base.kind() == "subscript_expression" {
             let (id, idx, ops, elem, _) = self.subscript_access(base)?;
@@ -756,10 +759,10 @@ impl FnCx<'_> {
                 }
             }
             "parenthesized_expression" => self.affine(*self.children(n).last()?, scale, terms, depth + 1),
-            "cast_expression" => self.affine(n.child_by_field_name("value")?, scale, terms, depth + 1),
+            "cast_expression" => self.affine(n.field("value")?, scale, terms, depth + 1),
             "unary_expression" => {
-                let op = self.text(n.child_by_field_name("operator")?);
-                let a = n.child_by_field_name("argument")?;
+                let op = self.text(n.field("operator")?);
+                let a = n.field("argument")?;
                 match op {
                     "-" => self.affine(a, scale.wrapping_neg(), terms, depth + 1),
                     "+" => self.affine(a, scale, terms, depth + 1),
@@ -767,8 +770,8 @@ impl FnCx<'_> {
                 }
             }
             "binary_expression" => {
-                let op = self.text(n.child_by_field_name("operator")?);
-                let (l, r) = (n.child_by_field_name("left")?, n.child_by_field_name("right")?);
+                let op = self.text(n.field("operator")?);
+                let (l, r) = (n.field("left")?, n.field("right")?);
                 match op {
                     "+" => Some(self.affine(l, scale, terms, depth + 1)?.wrapping_add(self.affine(r, scale, terms, depth + 1)?)),
                     "-" => Some(self.affine(l, scale, terms, depth + 1)?.wrapping_sub(self.affine(r, scale, terms, depth + 1)?)),
@@ -816,8 +819,8 @@ impl FnCx<'_> {
     #[inline(never)]
     fn call(&mut self, n: Node) -> Val {
         let loc = self.loc(n);
-        let Some(f) = n.child_by_field_name("function") else { return Val::int(0) };
-        let args: Vec<Node> = n.child_by_field_name("arguments").map(|a| self.children(a)).unwrap_or_default();
+        let Some(f) = n.field("function") else { return Val::int(0) };
+        let args: Vec<Node> = n.field("arguments").map(|a| self.children(a)).unwrap_or_default();
         if f.kind() == "field_expression" {
             return self.method_call(f, &args, loc);
         }
@@ -830,7 +833,7 @@ impl FnCx<'_> {
             };
         }
         let full = match f.kind() {
-            "template_function" => f.child_by_field_name("name").map_or("", |x| self.text(x)),
+            "template_function" => f.field("name").map_or("", |x| self.text(x)),
             _ => self.text(f),
         }
         .trim()
@@ -914,11 +917,11 @@ impl FnCx<'_> {
                 self.named_type(name).filter(|t| t.scalar != ScalarType::Void).map(Some)
             }
             "template_function" => {
-                let name = f.child_by_field_name("name").map_or("", |x| self.text(x));
+                let name = f.field("name").map_or("", |x| self.text(x));
                 let base = name.rsplit("::").next().unwrap_or(name);
                 match base {
                     "static_cast" | "reinterpret_cast" | "const_cast" | "dynamic_cast" | "bit_cast" => {
-                        let args = f.child_by_field_name("arguments")?;
+                        let args = f.field("arguments")?;
                         let t = self.children(args).first().map(|a| self.g.resolve_type(*a, self.src));
                         Some(t.filter(|t| t.known && t.dims.is_empty()))
                     }
@@ -943,8 +946,11 @@ impl FnCx<'_> {
     #[inline(never)]
     fn user_call(&mut self, name: &str, args: &[Node], loc: hlsseek_ir::Loc) -> Val {
         let mut array_args = Vec::new();
+        let array_params = self.g.funcs.get(name).map(|s| s.array_params.clone()).unwrap_or_default();
         for (i, a) in args.iter().enumerate() {
-            let whole_element = a.kind() == "subscript_expression" && {
+            // `f(A[i])` passes a row when the callee takes an array there, an element otherwise.
+            let callee_takes_array = array_params.get(i).copied().unwrap_or(false);
+            let whole_element = a.kind() == "subscript_expression" && !callee_takes_array && {
                 let (base, idx) = self.flatten_subscript(*a);
                 match self.lookup(self.text(base)) {
                     Some((Var::Array(id, _), _)) => idx.len() >= self.arrays[id.0 as usize].dims.len(),
@@ -1000,8 +1006,8 @@ impl FnCx<'_> {
 
     #[inline(never)]
     fn method_call(&mut self, f: Node, args: &[Node], loc: hlsseek_ir::Loc) -> Val {
-        let Some(obj) = f.child_by_field_name("argument") else { return Val::int(0) };
-        let method = f.child_by_field_name("field").map_or("", |m| self.text(m)).to_string();
+        let Some(obj) = f.field("argument") else { return Val::int(0) };
+        let method = f.field("field").map_or("", |m| self.text(m)).to_string();
         if let Some(id) = self.stream_named(obj) {
             let elem = self.arrays[id.0 as usize].elem;
             let ap = self.array_info[id.0 as usize].ap;

@@ -1,6 +1,7 @@
 //! One function: parameters, declarations, statements, loops (induction variables and trip
 //! counts) and pragma attachment. Expressions are in [`super::expr`].
 
+use crate::syntax::NodeExt;
 use super::consts::{eval_const, Env};
 use super::deps;
 use super::types::{unwrap_declarator, TyInfo};
@@ -90,24 +91,24 @@ pub struct FnCx<'a> {
 }
 
 pub fn is_pragma(n: Node, src: &str) -> bool {
-    n.child_by_field_name("directive").is_some_and(|d| src[d.byte_range()].trim() == "#pragma")
+    n.field("directive").is_some_and(|d| src[d.byte_range()].trim() == "#pragma")
 }
 
 pub fn pragma_of(n: Node, src: &str, pp: &PpOutput) -> Pragma {
-    let text = n.child_by_field_name("argument").map_or("", |a| &src[a.byte_range()]);
+    let text = n.field("argument").map_or("", |a| &src[a.byte_range()]);
     let loc = pp.loc(n.start_position().row, n.start_position().column);
     pragma::parse(text, loc)
 }
 
 pub fn function_declarator(n: Node) -> Option<Node> {
-    let mut cur = n.child_by_field_name("declarator");
+    let mut cur = n.field("declarator");
     let mut guard = 0;
     while let Some(d) = cur {
         guard += 1;
         if d.kind() == "function_declarator" || guard > 32 {
             return Some(d);
         }
-        cur = d.child_by_field_name("declarator").or_else(|| {
+        cur = d.field("declarator").or_else(|| {
             let mut c = d.walk();
             let x = d.named_children(&mut c).next();
             x
@@ -118,16 +119,23 @@ pub fn function_declarator(n: Node) -> Option<Node> {
 
 pub fn function_name(n: Node, src: &str) -> String {
     function_declarator(n)
-        .and_then(|fd| fd.child_by_field_name("declarator"))
+        .and_then(|fd| fd.field("declarator"))
         .map(|d| src[d.byte_range()].to_string())
         .unwrap_or_else(|| "<anonymous>".into())
 }
 
 pub fn has_qualifier(n: Node, src: &str, q: &str) -> bool {
+    qualifiers(n, src).contains(&q)
+}
+
+/// `const`, `static`, `constexpr`... written on a declaration.
+pub fn qualifiers<'s>(n: Node, src: &'s str) -> Vec<&'s str> {
     let mut c = n.walk();
     let r = n
         .children(&mut c)
-        .any(|ch| matches!(ch.kind(), "type_qualifier" | "storage_class_specifier" | "constexpr") && src[ch.byte_range()].trim() == q);
+        .filter(|ch| matches!(ch.kind(), "type_qualifier" | "storage_class_specifier" | "constexpr"))
+        .map(|ch| src[ch.byte_range()].trim())
+        .collect();
     r
 }
 
@@ -179,9 +187,9 @@ pub fn lower_function(
         too_deep: None,
         env,
     };
-    let ret = n.child_by_field_name("type").map_or(ScalarType::Void, |t| g.resolve_type(t, src).scalar);
+    let ret = n.field("type").map_or(ScalarType::Void, |t| g.resolve_type(t, src).scalar);
     let mut params = Vec::new();
-    if let Some(pl) = function_declarator(n).and_then(|fd| fd.child_by_field_name("parameters")) {
+    if let Some(pl) = function_declarator(n).and_then(|fd| fd.field("parameters")) {
         let mut c = pl.walk();
         for p in pl.named_children(&mut c) {
             if let Some(param) = cx.param(p) {
@@ -189,7 +197,7 @@ pub fn lower_function(
             }
         }
     }
-    let body = n.child_by_field_name("body");
+    let body = n.field("body");
     if let Some(b) = body {
         collect_assigned(b, src, &mut cx.assigned, 0);
     }
@@ -214,22 +222,33 @@ pub fn lower_function(
     })
 }
 
-/// Names assigned anywhere under `n` (left of `=`, `op=`, `++`, `--`).
-fn collect_assigned(n: Node, src: &str, out: &mut HashSet<String>, depth: u32) {
-    if depth > MAX_DEPTH {
-        return;
-    }
-    let target = match n.kind() {
-        "assignment_expression" => n.child_by_field_name("left"),
-        "update_expression" => n.child_by_field_name("argument"),
-        _ => None,
-    };
-    if let Some(t) = target.filter(|t| t.kind() == "identifier") {
-        out.insert(src[t.byte_range()].to_string());
-    }
+/// Names assigned anywhere under `n` (left of `=`, `op=`, `++`, `--`): one cursor walk.
+fn collect_assigned(n: Node, src: &str, out: &mut HashSet<String>, _depth: u32) {
     let mut c = n.walk();
-    for ch in n.named_children(&mut c) {
-        collect_assigned(ch, src, out, depth + 1);
+    let mut depth = 0u32;
+    loop {
+        let x = c.node();
+        let target = match x.kind() {
+            "assignment_expression" => x.field("left"),
+            "update_expression" => x.field("argument"),
+            _ => None,
+        };
+        if let Some(t) = target.filter(|t| t.kind() == "identifier") {
+            out.insert(src[t.byte_range()].to_string());
+        }
+        if depth < MAX_DEPTH && c.goto_first_child() {
+            depth += 1;
+            continue;
+        }
+        loop {
+            if c.goto_next_sibling() {
+                break;
+            }
+            if depth == 0 || !c.goto_parent() {
+                return;
+            }
+            depth -= 1;
+        }
     }
 }
 
@@ -244,7 +263,7 @@ fn classify<'t>(n: Node<'t>, src: &str) -> Stmt<'t> {
         "preproc_call" if is_pragma(n, src) => Stmt::Pragma(n),
         "for_statement" | "for_range_loop" | "while_statement" | "do_statement" => Stmt::Loop(n, None),
         "labeled_statement" => {
-            let label = n.child_by_field_name("label").map(|l| src[l.byte_range()].to_string());
+            let label = n.field("label").map(|l| src[l.byte_range()].to_string());
             let mut c = n.walk();
             let inner = n.named_children(&mut c).filter(|x| x.kind() != "statement_identifier").last();
             match inner.map(|i| classify(i, src)) {
@@ -300,7 +319,7 @@ impl<'a> FnCx<'a> {
 
     pub fn add_array(&mut self, name: String, loc: Loc, ty: &TyInfo, kind: ArrayKind) -> ArrayId {
         let id = ArrayId(self.arrays.len() as u32);
-        let kind = if ty.stream { ArrayKind::Stream { depth: None } } else { kind };
+        let kind = if ty.stream { ArrayKind::Stream { depth: ty.stream_depth } } else { kind };
         let dims = if ty.stream && ty.dims.is_empty() { Vec::new() } else { ty.dims.clone() };
         self.arrays.push(Array { name, loc, elem: ty.scalar, dims, kind, partitions: Vec::new(), storage: None });
         self.array_info.push(ty.clone());
@@ -333,8 +352,8 @@ impl<'a> FnCx<'a> {
         if !matches!(p.kind(), "parameter_declaration" | "optional_parameter_declaration") {
             return None;
         }
-        let base = p.child_by_field_name("type").map_or_else(|| TyInfo::scalar(ScalarType::I32), |t| self.g.resolve_type(t, self.src));
-        let d = p.child_by_field_name("declarator").map(|d| unwrap_declarator(d, self.src));
+        let base = p.field("type").map_or_else(|| TyInfo::scalar(ScalarType::I32), |t| self.g.resolve_type(t, self.src));
+        let d = p.field("declarator").map(|d| unwrap_declarator(d, self.src));
         let name = d.as_ref().and_then(|d| d.name.clone()).unwrap_or_default();
         if base.scalar == ScalarType::Void && d.as_ref().is_none_or(|d| d.pointers == 0) {
             return None; // `f(void)`
@@ -562,12 +581,12 @@ impl<'a> FnCx<'a> {
 
     #[inline(never)]
     fn declaration(&mut self, n: Node) {
-        let Some(tn) = n.child_by_field_name("type") else { return };
+        let Some(tn) = n.field("type") else { return };
         let base = self.g.resolve_type(tn, self.src);
-        let is_static = has_qualifier(n, self.src, "static");
-        let is_const = has_qualifier(n, self.src, "const") || has_qualifier(n, self.src, "constexpr");
-        let mut c = n.walk();
-        let decls: Vec<Node> = n.children_by_field_name("declarator", &mut c).collect();
+        let quals = qualifiers(n, self.src);
+        let is_static = quals.contains(&"static");
+        let is_const = quals.contains(&"const") || quals.contains(&"constexpr");
+        let decls: Vec<Node> = n.fields("declarator");
         for d in decls {
             let dd = unwrap_declarator(d, self.src);
             let Some(name) = dd.name.clone() else { continue };
@@ -628,15 +647,15 @@ impl<'a> FnCx<'a> {
         match n.kind() {
             "identifier" => self.lookup(self.text(n)).map(|(v, _)| v).filter(|v| matches!(v, Var::Array(..))),
             "pointer_expression" | "parenthesized_expression" | "cast_expression" => {
-                let inner = n.child_by_field_name("argument").or_else(|| n.child_by_field_name("value")).or_else(|| {
+                let inner = n.field("argument").or_else(|| n.field("value")).or_else(|| {
                     let mut c = n.walk();
                     let x = n.named_children(&mut c).last();
                     x
                 })?;
                 self.array_named_by(inner)
             }
-            "subscript_expression" => self.array_named_by(n.child_by_field_name("argument")?),
-            "binary_expression" => self.array_named_by(n.child_by_field_name("left")?),
+            "subscript_expression" => self.array_named_by(n.field("argument")?),
+            "binary_expression" => self.array_named_by(n.field("left")?),
             _ => None,
         }
     }
@@ -670,8 +689,8 @@ impl<'a> FnCx<'a> {
     #[inline(never)]
     fn if_stmt(&mut self, n: Node) {
         let loc = self.loc(n);
-        let cond = n.child_by_field_name("condition").map(|c| {
-            let inner = c.child_by_field_name("value").unwrap_or(c);
+        let cond = n.field("condition").map(|c| {
+            let inner = c.field("value").unwrap_or(c);
             self.expr(inner)
         });
         let cond_id = match cond.as_ref().map(|c| &c.op) {
@@ -679,12 +698,12 @@ impl<'a> FnCx<'a> {
             _ => None,
         };
         self.open_region();
-        if let Some(t) = n.child_by_field_name("consequence") {
+        if let Some(t) = n.field("consequence") {
             self.scoped_stmt(t);
         }
         let (then_cx, then_region) = self.close_region();
         self.open_region();
-        if let Some(e) = n.child_by_field_name("alternative") {
+        if let Some(e) = n.field("alternative") {
             let mut c = e.walk();
             let inner: Vec<Node> = if e.kind() == "else_clause" { e.named_children(&mut c).collect() } else { vec![e] };
             for i in inner {
@@ -740,18 +759,18 @@ impl<'a> FnCx<'a> {
     #[inline(never)]
     fn switch_stmt(&mut self, n: Node) {
         let loc = self.loc(n);
-        let cond = n.child_by_field_name("condition").map(|c| {
-            let inner = c.child_by_field_name("value").unwrap_or(c);
+        let cond = n.field("condition").map(|c| {
+            let inner = c.field("value").unwrap_or(c);
             self.expr(inner)
         });
-        let Some(body) = n.child_by_field_name("body") else { return };
+        let Some(body) = n.field("body") else { return };
         let mut c = body.walk();
         let cases: Vec<Node> = body.named_children(&mut c).filter(|x| x.kind() == "case_statement").collect();
         let mut arms = Vec::new();
         let mut regions = Vec::new();
         for case in &cases {
             // `case v:` compares with v; `default:` has no condition of its own.
-            let value = case.child_by_field_name("value");
+            let value = case.field("value");
             let cmp = match (cond.clone(), value) {
                 (Some(cv), Some(v)) => {
                     let k = self.expr(v);
@@ -762,7 +781,7 @@ impl<'a> FnCx<'a> {
             self.open_region();
             self.scopes.push(HashMap::new());
             let mut c2 = case.walk();
-            let value = case.child_by_field_name("value");
+            let value = case.field("value");
             let stmts: Vec<Node> = case.named_children(&mut c2).filter(|x| Some(*x) != value).collect();
             for s in stmts {
                 self.stmt(s);
@@ -808,40 +827,40 @@ impl<'a> FnCx<'a> {
         self.open_region();
         match n.kind() {
             "while_statement" => {
-                if let Some(c) = n.child_by_field_name("condition") {
-                    let inner = c.child_by_field_name("value").unwrap_or(c);
+                if let Some(c) = n.field("condition") {
+                    let inner = c.field("value").unwrap_or(c);
                     self.expr(inner);
                 }
-                if let Some(b) = n.child_by_field_name("body") {
+                if let Some(b) = n.field("body") {
                     self.block_items(b);
                 }
             }
             "do_statement" => {
-                if let Some(b) = n.child_by_field_name("body") {
+                if let Some(b) = n.field("body") {
                     self.block_items(b);
                 }
-                if let Some(c) = n.child_by_field_name("condition") {
+                if let Some(c) = n.field("condition") {
                     self.expr(c);
                 }
             }
             "for_statement" => {
                 if var.is_none() {
                     // Not a counted loop: its condition and update are work in the body.
-                    if let Some(c) = n.child_by_field_name("condition") {
+                    if let Some(c) = n.field("condition") {
                         self.expr(c);
                     }
                 }
-                if let Some(b) = n.child_by_field_name("body") {
+                if let Some(b) = n.field("body") {
                     self.block_items(b);
                 }
                 if var.is_none() {
-                    if let Some(u) = n.child_by_field_name("update") {
+                    if let Some(u) = n.field("update") {
                         self.expr(u);
                     }
                 }
             }
             _ => {
-                if let Some(b) = n.child_by_field_name("body") {
+                if let Some(b) = n.field("body") {
                     self.block_items(b);
                 }
             }
@@ -881,11 +900,11 @@ impl<'a> FnCx<'a> {
         match n.kind() {
             "for_statement" => super::trip::for_header(self, n),
             "for_range_loop" => {
-                let var = n.child_by_field_name("declarator").and_then(|d| unwrap_declarator(d, self.src).name);
+                let var = n.field("declarator").and_then(|d| unwrap_declarator(d, self.src).name);
                 if let Some(v) = &var {
                     self.declare(v.clone(), Var::Scalar(TyInfo::scalar(ScalarType::I32)));
                 }
-                let elems = n.child_by_field_name("right").and_then(|r| match self.lookup(self.text(r)) {
+                let elems = n.field("right").and_then(|r| match self.lookup(self.text(r)) {
                     Some((Var::Array(id, _), _)) => self.arrays[id.0 as usize].dims.first().copied().flatten(),
                     _ => None,
                 });

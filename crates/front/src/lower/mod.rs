@@ -9,6 +9,7 @@ mod expr;
 mod func;
 pub mod types;
 
+use crate::syntax::NodeExt;
 use crate::pp::PpOutput;
 use crate::pragma;
 use crate::{loc_error, FrontError, FrontErrorKind};
@@ -146,14 +147,14 @@ impl<'t> Collect<'_, 't> {
             }
             "template_declaration" => {
                 let mut tp = Vec::new();
-                if let Some(pl) = n.child_by_field_name("parameters") {
+                if let Some(pl) = n.field("parameters") {
                     let mut c = pl.walk();
                     for p in pl.named_children(&mut c) {
                         let name = p
-                            .child_by_field_name("declarator")
-                            .or_else(|| p.child_by_field_name("name"))
+                            .field("declarator")
+                            .or_else(|| p.field("name"))
                             .map(|d| unwrap_declarator(d, self.src).name.unwrap_or_default());
-                        let default = p.child_by_field_name("default_value").and_then(|v| consts::eval_const(v, self.src, self.g, &Default::default()));
+                        let default = p.field("default_value").and_then(|v| consts::eval_const(v, self.src, self.g, &Default::default()));
                         if let Some(name) = name {
                             if p.kind().contains("type_parameter") {
                                 // typename T: fall back to int when used as a type.
@@ -177,7 +178,7 @@ impl<'t> Collect<'_, 't> {
                 }
             }
             "namespace_definition" | "linkage_specification" => {
-                if let Some(b) = n.child_by_field_name("body") {
+                if let Some(b) = n.field("body") {
                     if b.kind() == "declaration_list" {
                         self.walk(b, depth + 1);
                     } else {
@@ -188,7 +189,7 @@ impl<'t> Collect<'_, 't> {
             "declaration_list" => self.walk(n, depth + 1),
             "type_definition" => self.typedef(n),
             "alias_declaration" => {
-                if let (Some(name), Some(ty)) = (n.child_by_field_name("name"), n.child_by_field_name("type")) {
+                if let (Some(name), Some(ty)) = (n.field("name"), n.field("type")) {
                     let t = self.g.resolve_type(ty, self.src);
                     self.g.typedefs.insert(self.src[name.byte_range()].to_string(), t);
                 }
@@ -196,11 +197,7 @@ impl<'t> Collect<'_, 't> {
             "struct_specifier" | "class_specifier" | "union_specifier" => self.struct_def(n),
             "enum_specifier" => self.enum_def(n),
             "declaration" => self.declaration(n),
-            "preproc_call" => {
-                if func::is_pragma(n, self.src) {
-                    self.items.push(Item::Pragma { unit: self.unit, node: n });
-                }
-            }
+            "preproc_call" if func::is_pragma(n, self.src) => self.items.push(Item::Pragma { unit: self.unit, node: n }),
             "expression_statement" | "comment" | "using_declaration" | "static_assert_declaration" | "ERROR" => {}
             _ => {}
         }
@@ -212,17 +209,17 @@ impl<'t> Collect<'_, 't> {
     }
 
     fn signature(&mut self, n: Node, name: &str) {
-        let ret = n.child_by_field_name("type").map_or(TyInfo::scalar(ScalarType::Void), |t| self.g.resolve_type(t, self.src));
+        let ret = n.field("type").map_or(TyInfo::scalar(ScalarType::Void), |t| self.g.resolve_type(t, self.src));
         let mut array_params = Vec::new();
         if let Some(fd) = func::function_declarator(n) {
-            if let Some(pl) = fd.child_by_field_name("parameters") {
+            if let Some(pl) = fd.field("parameters") {
                 let mut c = pl.walk();
                 for p in pl.named_children(&mut c) {
                     if p.kind() != "parameter_declaration" && p.kind() != "optional_parameter_declaration" {
                         continue;
                     }
-                    let ty = p.child_by_field_name("type").map(|t| self.g.resolve_type(t, self.src));
-                    let d = p.child_by_field_name("declarator").map(|d| unwrap_declarator(d, self.src));
+                    let ty = p.field("type").map(|t| self.g.resolve_type(t, self.src));
+                    let d = p.field("declarator").map(|d| unwrap_declarator(d, self.src));
                     let is_array = ty.as_ref().is_some_and(|t| t.stream || !t.dims.is_empty())
                         || d.as_ref().is_some_and(|d| !d.dims.is_empty() || d.pointers > 0);
                     array_params.push(is_array);
@@ -233,7 +230,7 @@ impl<'t> Collect<'_, 't> {
     }
 
     fn typedef(&mut self, n: Node) {
-        let Some(tn) = n.child_by_field_name("type") else { return };
+        let Some(tn) = n.field("type") else { return };
         if matches!(tn.kind(), "struct_specifier" | "class_specifier" | "union_specifier") {
             self.struct_def(tn);
         }
@@ -241,8 +238,7 @@ impl<'t> Collect<'_, 't> {
             self.enum_def(tn);
         }
         let base = self.g.resolve_type(tn, self.src);
-        let mut c = n.walk();
-        let decls: Vec<Node> = n.children_by_field_name("declarator", &mut c).collect();
+        let decls: Vec<Node> = n.fields("declarator");
         for d in decls {
             let dd = unwrap_declarator(d, self.src);
             let Some(name) = dd.name else { continue };
@@ -254,7 +250,7 @@ impl<'t> Collect<'_, 't> {
                 t.dims.push(e.and_then(|e| consts::eval_const(e, self.src, self.g, &Default::default())).map(|v| v.max(0) as u64));
             }
             if matches!(tn.kind(), "struct_specifier" | "class_specifier" | "union_specifier") {
-                if let Some(body) = tn.child_by_field_name("body") {
+                if let Some(body) = tn.field("body") {
                     let fields = self.g.struct_fields(body, self.src);
                     let bits = fields.iter().map(|(_, t, k)| t.bits() as u64 * k).sum::<u64>().max(1);
                     let fields = fields.into_iter().map(|(f, t, _)| (f, t)).collect();
@@ -267,7 +263,7 @@ impl<'t> Collect<'_, 't> {
     }
 
     fn struct_def(&mut self, n: Node) {
-        let Some(body) = n.child_by_field_name("body") else { return };
+        let Some(body) = n.field("body") else { return };
         let mut c = body.walk();
         for m in body.named_children(&mut c) {
             if m.kind() == "function_definition" || (m.kind() == "template_declaration") {
@@ -275,7 +271,7 @@ impl<'t> Collect<'_, 't> {
                 self.note(m, format!("method `{name}` skipped (class members are not lowered)"));
             }
         }
-        let Some(name) = n.child_by_field_name("name") else { return };
+        let Some(name) = n.field("name") else { return };
         let fields = self.g.struct_fields(body, self.src);
         let bits = fields.iter().map(|(_, t, k)| t.bits() as u64 * k).sum::<u64>().max(1);
         let fields = fields.into_iter().map(|(f, t, _)| (f, t)).collect();
@@ -283,15 +279,15 @@ impl<'t> Collect<'_, 't> {
     }
 
     fn enum_def(&mut self, n: Node) {
-        let Some(body) = n.child_by_field_name("body") else { return };
+        let Some(body) = n.field("body") else { return };
         let mut next = 0i64;
         let mut c = body.walk();
         for e in body.named_children(&mut c) {
             if e.kind() != "enumerator" {
                 continue;
             }
-            let Some(name) = e.child_by_field_name("name") else { continue };
-            if let Some(v) = e.child_by_field_name("value").and_then(|v| consts::eval_const(v, self.src, self.g, &Default::default())) {
+            let Some(name) = e.field("name") else { continue };
+            if let Some(v) = e.field("value").and_then(|v| consts::eval_const(v, self.src, self.g, &Default::default())) {
                 next = v;
             }
             self.g.consts.insert(self.src[name.byte_range()].to_string(), next);
@@ -300,7 +296,7 @@ impl<'t> Collect<'_, 't> {
     }
 
     fn declaration(&mut self, n: Node) {
-        let Some(tn) = n.child_by_field_name("type") else { return };
+        let Some(tn) = n.field("type") else { return };
         match tn.kind() {
             "struct_specifier" | "class_specifier" | "union_specifier" => self.struct_def(tn),
             "enum_specifier" => self.enum_def(tn),
@@ -310,8 +306,7 @@ impl<'t> Collect<'_, 't> {
         let text = &self.src[n.byte_range()];
         let is_const = func::has_qualifier(n, self.src, "const") || func::has_qualifier(n, self.src, "constexpr");
         let loc = self.loc(n);
-        let mut c = n.walk();
-        let decls: Vec<Node> = n.children_by_field_name("declarator", &mut c).collect();
+        let decls: Vec<Node> = n.fields("declarator");
         let _ = text;
         for d in decls {
             let dd = unwrap_declarator(d, self.src);

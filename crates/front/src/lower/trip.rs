@@ -1,6 +1,7 @@
 //! `for` headers: induction variable, bounds, step, and the trip count (constant, derived from
 //! enclosing induction variables, or unknown).
 
+use crate::syntax::NodeExt;
 use super::consts::{eval_const, Env};
 use super::func::{FnCx, Var};
 use super::types::unwrap_declarator;
@@ -19,9 +20,9 @@ const MAX_ENUM: i64 = 1 << 16;
 
 pub fn for_header(cx: &mut FnCx, n: Node) -> (Option<String>, TripCount, Option<(i64, i64)>) {
     let src = cx.src;
-    let init = n.child_by_field_name("initializer");
-    let cond = n.child_by_field_name("condition");
-    let update = n.child_by_field_name("update");
+    let init = n.field("initializer");
+    let cond = n.field("condition");
+    let update = n.field("update");
     // Declarations in the initializer belong to the loop's scope.
     let mut inits: Vec<(String, Option<Node>)> = Vec::new();
     if let Some(i) = init {
@@ -171,9 +172,8 @@ fn collect_inits<'t>(cx: &mut FnCx, n: Node<'t>, out: &mut Vec<(String, Option<N
     let src = cx.src;
     match n.kind() {
         "declaration" => {
-            let ty = n.child_by_field_name("type").map(|t| cx.g.resolve_type(t, src));
-            let mut c = n.walk();
-            let decls: Vec<Node> = n.children_by_field_name("declarator", &mut c).collect();
+            let ty = n.field("type").map(|t| cx.g.resolve_type(t, src));
+            let decls: Vec<Node> = n.fields("declarator");
             for d in decls {
                 let dd = unwrap_declarator(d, src);
                 if let Some(name) = dd.name {
@@ -184,17 +184,17 @@ fn collect_inits<'t>(cx: &mut FnCx, n: Node<'t>, out: &mut Vec<(String, Option<N
             }
         }
         "assignment_expression" => {
-            if let (Some(l), Some(r)) = (n.child_by_field_name("left"), n.child_by_field_name("right")) {
-                if l.kind() == "identifier" && n.child_by_field_name("operator").is_some_and(|o| &src[o.byte_range()] == "=") {
+            if let (Some(l), Some(r)) = (n.field("left"), n.field("right")) {
+                if l.kind() == "identifier" && n.field("operator").is_some_and(|o| &src[o.byte_range()] == "=") {
                     out.push((src[l.byte_range()].to_string(), Some(r)));
                 }
             }
         }
         "comma_expression" => {
-            if let Some(l) = n.child_by_field_name("left") {
+            if let Some(l) = n.field("left") {
                 collect_inits(cx, l, out);
             }
-            if let Some(r) = n.child_by_field_name("right") {
+            if let Some(r) = n.field("right") {
                 collect_inits(cx, r, out);
             }
         }
@@ -210,28 +210,28 @@ fn const_of(n: Node, src: &str) -> Option<i64> {
 fn find_update(n: Node, src: &str) -> Option<(String, Step)> {
     match n.kind() {
         "update_expression" => {
-            let a = n.child_by_field_name("argument")?;
+            let a = n.field("argument")?;
             if a.kind() != "identifier" {
                 return None;
             }
-            let op = &src[n.child_by_field_name("operator")?.byte_range()];
+            let op = &src[n.field("operator")?.byte_range()];
             Some((src[a.byte_range()].to_string(), Step::Add(if op == "++" { 1 } else { -1 })))
         }
         "assignment_expression" => {
-            let l = n.child_by_field_name("left")?;
+            let l = n.field("left")?;
             if l.kind() != "identifier" {
                 return None;
             }
             let var = src[l.byte_range()].to_string();
-            let r = n.child_by_field_name("right")?;
-            let op = &src[n.child_by_field_name("operator")?.byte_range()];
+            let r = n.field("right")?;
+            let op = &src[n.field("operator")?.byte_range()];
             let step = match op {
                 "=" => {
                     if r.kind() != "binary_expression" {
                         return None;
                     }
-                    let (rl, rr) = (r.child_by_field_name("left")?, r.child_by_field_name("right")?);
-                    let rop = &src[r.child_by_field_name("operator")?.byte_range()];
+                    let (rl, rr) = (r.field("left")?, r.field("right")?);
+                    let rop = &src[r.field("operator")?.byte_range()];
                     let (other, var_left) = if src[rl.byte_range()] == var {
                         (rr, true)
                     } else if src[rr.byte_range()] == var {
@@ -260,7 +260,7 @@ fn find_update(n: Node, src: &str) -> Option<(String, Step)> {
             };
             Some((var, step))
         }
-        "comma_expression" => n.child_by_field_name("left").and_then(|l| find_update(l, src)),
+        "comma_expression" => n.field("left").and_then(|l| find_update(l, src)),
         "parenthesized_expression" => {
             let mut c = n.walk();
             let inner = n.named_children(&mut c).next()?;
@@ -274,8 +274,8 @@ fn find_update(n: Node, src: &str) -> Option<(String, Step)> {
 fn find_cond<'t>(n: Node<'t>, var: &str, src: &str) -> Option<(&'static str, Node<'t>)> {
     match n.kind() {
         "binary_expression" => {
-            let op = &src[n.child_by_field_name("operator")?.byte_range()];
-            let (l, r) = (n.child_by_field_name("left")?, n.child_by_field_name("right")?);
+            let op = &src[n.field("operator")?.byte_range()];
+            let (l, r) = (n.field("left")?, n.field("right")?);
             if op == "&&" {
                 return find_cond(l, var, src).or_else(|| find_cond(r, var, src));
             }
@@ -295,7 +295,7 @@ fn find_cond<'t>(n: Node<'t>, var: &str, src: &str) -> Option<(&'static str, Nod
             let inner = n.named_children(&mut c).last()?;
             find_cond(inner, var, src)
         }
-        "comma_expression" => n.child_by_field_name("right").and_then(|r| find_cond(r, var, src)),
+        "comma_expression" => n.field("right").and_then(|r| find_cond(r, var, src)),
         _ => None,
     }
 }
@@ -308,7 +308,7 @@ fn strip<'s>(n: Node, src: &'s str) -> &'s str {
             let inner = n.named_children(&mut c).next();
             inner.map_or("", |i| strip(i, src))
         }
-        "cast_expression" => n.child_by_field_name("value").map_or("", |v| strip(v, src)),
+        "cast_expression" => n.field("value").map_or("", |v| strip(v, src)),
         _ => &src[n.byte_range()],
     }
 }
@@ -322,7 +322,7 @@ fn idents(n: Node, src: &str, out: &mut Vec<String>, depth: u32) {
         return;
     }
     if n.kind() == "call_expression" {
-        if let Some(a) = n.child_by_field_name("arguments") {
+        if let Some(a) = n.field("arguments") {
             idents(a, src, out, depth + 1);
         }
         return;

@@ -1,6 +1,7 @@
 //! C/C++/HLS type names → [`ScalarType`] (typedefs, `using`, structs, `ap_*`, `hls::stream`), and
 //! declarators → name, dimensions and pointer-ness.
 
+use crate::syntax::NodeExt;
 use super::consts::eval_const;
 use super::Globals;
 use hlsseek_ir::ScalarType;
@@ -13,6 +14,8 @@ pub struct TyInfo {
     /// An arbitrary-precision vendor type (`ap_int<N>`...): arithmetic keeps its width.
     pub ap: bool,
     pub stream: bool,
+    /// `hls::stream<T, depth>`.
+    pub stream_depth: Option<u32>,
     /// Array extents from a typedef'd array type or the declarator, outermost first.
     pub dims: Vec<Option<u64>>,
     pub struct_name: Option<String>,
@@ -24,7 +27,7 @@ pub struct TyInfo {
 
 impl TyInfo {
     pub fn scalar(scalar: ScalarType) -> Self {
-        TyInfo { scalar, ap: false, stream: false, dims: Vec::new(), struct_name: None, known: true, is_static: false, is_const: false }
+        TyInfo { scalar, ap: false, stream: false, stream_depth: None, dims: Vec::new(), struct_name: None, known: true, is_static: false, is_const: false }
     }
 
     fn ap(scalar: ScalarType) -> Self {
@@ -95,17 +98,17 @@ impl Globals {
                 TyInfo::scalar(int(bits, !unsigned))
             }
             "type_identifier" | "identifier" => self.named_type(text),
-            "qualified_identifier" => match n.child_by_field_name("name") {
+            "qualified_identifier" => match n.field("name") {
                 Some(inner) => self.resolve_type_depth(inner, src, depth + 1),
                 None => TyInfo::unknown(),
             },
             "template_type" | "template_function" => self.template_type(n, src, depth),
             "struct_specifier" | "class_specifier" | "union_specifier" => {
-                if let Some(body) = n.child_by_field_name("body") {
+                if let Some(body) = n.field("body") {
                     let bits = self.struct_bits(body, src);
-                    let name = n.child_by_field_name("name").map(|x| src[x.byte_range()].to_string());
+                    let name = n.field("name").map(|x| src[x.byte_range()].to_string());
                     TyInfo { struct_name: name, ..TyInfo::scalar(int(bits.clamp(1, u16::MAX as u64) as u16, false)) }
-                } else if let Some(name) = n.child_by_field_name("name") {
+                } else if let Some(name) = n.field("name") {
                     self.named_type(&src[name.byte_range()])
                 } else {
                     TyInfo::unknown()
@@ -113,8 +116,8 @@ impl Globals {
             }
             "enum_specifier" => TyInfo::scalar(int(32, true)),
             "type_descriptor" => {
-                let mut t = n.child_by_field_name("type").map_or_else(TyInfo::unknown, |x| self.resolve_type_depth(x, src, depth + 1));
-                if let Some(d) = n.child_by_field_name("declarator") {
+                let mut t = n.field("type").map_or_else(TyInfo::unknown, |x| self.resolve_type_depth(x, src, depth + 1));
+                if let Some(d) = n.field("declarator") {
                     if d.kind().contains("pointer") {
                         t.dims.insert(0, None);
                     }
@@ -141,10 +144,10 @@ impl Globals {
     }
 
     fn template_type(&self, n: Node, src: &str, depth: u32) -> TyInfo {
-        let name = n.child_by_field_name("name").map_or("", |x| &src[x.byte_range()]);
+        let name = n.field("name").map_or("", |x| &src[x.byte_range()]);
         let name = name.rsplit("::").next().unwrap_or(name);
         let mut args: Vec<Node> = Vec::new();
-        if let Some(al) = n.child_by_field_name("arguments") {
+        if let Some(al) = n.field("arguments") {
             let mut c = al.walk();
             args.extend(al.named_children(&mut c));
         }
@@ -161,6 +164,7 @@ impl Globals {
             "stream" => {
                 let mut t = args.first().map_or_else(TyInfo::unknown, |a| self.resolve_type_depth(*a, src, depth + 1));
                 t.stream = true;
+                t.stream_depth = num(1).and_then(|d| u32::try_from(d).ok());
                 t
             }
             "ap_axis" | "ap_axiu" | "axis" | "qdma_axis" => {
@@ -195,10 +199,9 @@ impl Globals {
             if f.kind() != "field_declaration" {
                 continue;
             }
-            let Some(tn) = f.child_by_field_name("type") else { continue };
+            let Some(tn) = f.field("type") else { continue };
             let base = self.resolve_type(tn, src);
-            let mut c2 = f.walk();
-            for d in f.children_by_field_name("declarator", &mut c2) {
+            for d in f.fields("declarator") {
                 let decl = unwrap_declarator(d, src);
                 if decl.is_function {
                     continue;
@@ -249,16 +252,16 @@ pub fn unwrap_declarator<'t>(n: Node<'t>, src: &str) -> Declarator<'t> {
                 None
             }
             "init_declarator" => {
-                d.init = x.child_by_field_name("value");
-                x.child_by_field_name("declarator")
+                d.init = x.field("value");
+                x.field("declarator")
             }
             "array_declarator" => {
-                dims_rev.push(x.child_by_field_name("size"));
-                x.child_by_field_name("declarator")
+                dims_rev.push(x.field("size"));
+                x.field("declarator")
             }
             "pointer_declarator" => {
                 d.pointers += 1;
-                x.child_by_field_name("declarator")
+                x.field("declarator")
             }
             "reference_declarator" => {
                 d.is_ref = true;
@@ -273,7 +276,7 @@ pub fn unwrap_declarator<'t>(n: Node<'t>, src: &str) -> Declarator<'t> {
             }
             "function_declarator" => {
                 d.is_function = true;
-                x.child_by_field_name("declarator")
+                x.field("declarator")
             }
             "attributed_declarator" => {
                 let mut c = x.walk();

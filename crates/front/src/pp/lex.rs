@@ -63,9 +63,10 @@ pub fn lex_line(line: &str, out: &mut Vec<RawTok>) {
             i += 1;
             while i < b.len() {
                 let d = b[i];
-                if (d == b'+' || d == b'-') && matches!(b[i - 1], b'e' | b'E' | b'p' | b'P') {
-                    i += 1;
-                } else if d.is_ascii_alphanumeric() || d == b'.' || d == b'_' || (d == b'\'' && i + 1 < b.len() && b[i + 1].is_ascii_alphanumeric()) {
+                let sign = (d == b'+' || d == b'-') && matches!(b[i - 1], b'e' | b'E' | b'p' | b'P');
+                let body = d.is_ascii_alphanumeric() || d == b'.' || d == b'_';
+                let sep = d == b'\'' && i + 1 < b.len() && b[i + 1].is_ascii_alphanumeric();
+                if sign || body || sep {
                     i += 1;
                 } else {
                     break;

@@ -195,6 +195,8 @@ impl<'a> Preprocessor<'a> {
         self.macros.define_text("__SYNTHESIS__", "1");
         self.macros.define_text("__VITIS_HLS__", "1");
         self.macros.define_text("__STDC__", "1");
+        // Vitis's `hls_thread_local` (hls_task.h) marks task channels; it is a storage class.
+        self.macros.define_text("hls_thread_local", "static");
         if is_cpp_name(&self.files[main as usize].name) {
             self.macros.define_text("__cplusplus", "201402L");
         }

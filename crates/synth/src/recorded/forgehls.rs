@@ -1,12 +1,11 @@
 //! Indexing ForgeHLS: each record is its own design (all its files, plus its top function).
 
-use super::{Entry, RecordedError};
+use super::{Entry, Indexed, RecordedError};
 use crate::key::design_hash;
 use crate::{QorReport, Target};
 use hlsseek_datasets::forgehls::{self, CLOCK_NS, PART};
-use hlsseek_store::Key;
 
-pub fn index(path: &std::path::Path) -> Result<Vec<(Result<Key, String>, Entry)>, RecordedError> {
+pub fn index(path: &std::path::Path) -> Result<Indexed, RecordedError> {
     let records = forgehls::load(path)?;
     Ok(records
         .iter()

@@ -1,24 +1,23 @@
 //! Indexing HLSyn: each recorded point is rendered from its kernel's design space and hashed,
 //! so a candidate rendered the same way finds it.
 
-use super::{Entry, RecordedError};
+use super::{Entry, Indexed, RecordedError};
 use crate::key::design_hash;
 use crate::{FailureKind, QorReport, SynthFailure, Target};
 use hlsseek_datasets::hlsyn::{Hlsyn, HlsynKernel, HlsynRecord, CLOCK_NS, PART};
 use hlsseek_front::{DesignSpace, FrontOptions, SourceFile};
 use hlsseek_ir::{Knob, KnobKind, Loc};
-use hlsseek_store::Key;
 use rayon::prelude::*;
 
 /// Every record of every kernel of `version`, with its design hash (or why it has none).
-pub fn index(root: &std::path::Path, version: &str) -> Result<Vec<(Result<Key, String>, Entry)>, RecordedError> {
+pub fn index(root: &std::path::Path, version: &str) -> Result<Indexed, RecordedError> {
     let ds = Hlsyn::open(root)?;
     let kernels = ds.kernels(version)?;
     let label = format!("hlsyn-{version}");
     Ok(kernels.par_iter().flat_map_iter(|k| index_kernel(k, &label)).collect())
 }
 
-fn index_kernel(kernel: &HlsynKernel, label: &str) -> Vec<(Result<Key, String>, Entry)> {
+fn index_kernel(kernel: &HlsynKernel, label: &str) -> Indexed {
     let entry = |r: &HlsynRecord| Entry {
         dataset: label.to_string(),
         id: format!("{}/{}", kernel.name, r.key),
@@ -109,7 +108,7 @@ pub fn answer(r: &HlsynRecord, label: &str) -> Result<QorReport, SynthFailure> {
         return Err(SynthFailure {
             kind: FailureKind::ResourceOverflow,
             message: format!("{label} records a design over the part's capacity: {}", over.join(", ")),
-            qor: Some(qor),
+            qor: Some(Box::new(qor)),
         });
     }
     let notes = if r.valid {

@@ -26,6 +26,9 @@ pub enum RecordedError {
     UnknownVersion { version: String },
 }
 
+/// Indexed records: each with its design hash, or why it could not be rendered.
+pub type Indexed = Vec<(Result<Key, String>, Entry)>;
+
 /// One recorded answer.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
@@ -85,7 +88,7 @@ impl RecordedBackend {
 
     /// Add indexed entries under a dataset label; `entries` pairs each design hash with its
     /// answer, or with `Err(id)` for a record that could not be rendered.
-    pub fn add(&mut self, label: &str, entries: Vec<(Result<Key, String>, Entry)>) {
+    pub fn add(&mut self, label: &str, entries: Indexed) {
         self.labels.push(label.to_string());
         for (hash, entry) in entries {
             self.stats.records += 1;

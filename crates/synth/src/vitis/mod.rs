@@ -181,7 +181,7 @@ impl VitisBackend {
             return Err(SynthFailure {
                 kind: FailureKind::ResourceOverflow,
                 message: format!("{} exceed the capacity of {}", over.join(", "), req.part),
-                qor: Some(parsed.qor()),
+                qor: Some(Box::new(parsed.qor())),
             });
         }
         let mut notes = Vec::new();

@@ -50,9 +50,18 @@ impl Capabilities {
             } else {
                 NetIsolation::None
             };
-            let landlock_abi = if off("landlock") { 0 } else { super::landlock::abi_version() };
+            let landlock_abi = if off("landlock") {
+                0
+            } else {
+                super::landlock::abi_version()
+            };
             let seccomp = !off("seccomp") && !super::seccomp::filter().is_empty();
-            Capabilities { uid_drop: root && !off("uid"), network, landlock_abi, seccomp }
+            Capabilities {
+                uid_drop: root && !off("uid"),
+                network,
+                landlock_abi,
+                seccomp,
+            }
         })
     }
 }
@@ -109,20 +118,33 @@ impl UidLease {
         std::fs::create_dir_all(&lock_dir)?;
         let meta = std::fs::symlink_metadata(&lock_dir)?;
         if !meta.is_dir() || std::os::unix::fs::MetadataExt::uid(&meta) != 0 {
-            return Err(std::io::Error::other(format!("{} is not a root-owned directory", lock_dir.display())));
+            return Err(std::io::Error::other(format!(
+                "{} is not a root-owned directory",
+                lock_dir.display()
+            )));
         }
         // Start at a pid-dependent slot so concurrent processes rarely contend for one lock.
         let start = std::process::id() % UID_SLOTS;
         for i in 0..UID_SLOTS {
             let slot = (start + i) % UID_SLOTS;
             let path = lock_dir.join(format!("{slot}.lock"));
-            let f = OpenOptions::new().create(true).truncate(false).write(true).open(&path)?;
+            let f = OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&path)?;
             // SAFETY: flock on a descriptor we own.
             let r = unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
             if r == 0 {
-                return Ok(UidLease { uid: UID_BASE + slot, _lock: f });
+                return Ok(UidLease {
+                    uid: UID_BASE + slot,
+                    _lock: f,
+                });
             }
         }
-        Err(std::io::Error::new(std::io::ErrorKind::WouldBlock, "every sandbox uid is leased"))
+        Err(std::io::Error::new(
+            std::io::ErrorKind::WouldBlock,
+            "every sandbox uid is leased",
+        ))
     }
 }

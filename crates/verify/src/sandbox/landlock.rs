@@ -45,7 +45,12 @@ struct PathBeneathAttr {
 pub fn abi_version() -> u32 {
     // SAFETY: the version query takes no pointers.
     let v = unsafe {
-        libc::syscall(SYS_CREATE_RULESET, std::ptr::null::<RulesetAttr>(), 0usize, CREATE_RULESET_VERSION)
+        libc::syscall(
+            SYS_CREATE_RULESET,
+            std::ptr::null::<RulesetAttr>(),
+            0usize,
+            CREATE_RULESET_VERSION,
+        )
     };
     if v < 0 {
         0
@@ -88,8 +93,16 @@ impl Ruleset {
         let handled = fs_rights(abi);
         let attr = RulesetAttr {
             handled_access_fs: handled,
-            handled_access_net: if abi >= 4 { NET_BIND_TCP | NET_CONNECT_TCP } else { 0 },
-            scoped: if abi >= 6 { SCOPE_ABSTRACT_UNIX | SCOPE_SIGNAL } else { 0 },
+            handled_access_net: if abi >= 4 {
+                NET_BIND_TCP | NET_CONNECT_TCP
+            } else {
+                0
+            },
+            scoped: if abi >= 6 {
+                SCOPE_ABSTRACT_UNIX | SCOPE_SIGNAL
+            } else {
+                0
+            },
         };
         let size = match abi {
             0..=3 => 8,
@@ -97,7 +110,8 @@ impl Ruleset {
             _ => std::mem::size_of::<RulesetAttr>(),
         };
         // SAFETY: attr outlives the call and `size` never exceeds its size.
-        let fd = unsafe { libc::syscall(SYS_CREATE_RULESET, &attr as *const RulesetAttr, size, 0u32) };
+        let fd =
+            unsafe { libc::syscall(SYS_CREATE_RULESET, &attr as *const RulesetAttr, size, 0u32) };
         if fd < 0 {
             return Err(io::Error::last_os_error());
         }
@@ -138,15 +152,32 @@ fn add_path_rule(ruleset: &OwnedFd, path: &Path, access: u64) -> io::Result<()> 
     if pfd < 0 {
         let e = io::Error::last_os_error();
         // A system directory this distribution lacks (/lib32, /lib64) simply gets no rule.
-        return if e.kind() == io::ErrorKind::NotFound { Ok(()) } else { Err(e) };
+        return if e.kind() == io::ErrorKind::NotFound {
+            Ok(())
+        } else {
+            Err(e)
+        };
     }
     // SAFETY: freshly opened descriptor.
     let pfd = unsafe { OwnedFd::from_raw_fd(pfd) };
-    let access = if path.is_dir() { access } else { access & FILE_RIGHTS };
-    let attr = PathBeneathAttr { allowed_access: access, parent_fd: pfd.as_raw_fd() };
+    let access = if path.is_dir() {
+        access
+    } else {
+        access & FILE_RIGHTS
+    };
+    let attr = PathBeneathAttr {
+        allowed_access: access,
+        parent_fd: pfd.as_raw_fd(),
+    };
     // SAFETY: attr is a valid path_beneath_attr for the duration of the call.
     let r = unsafe {
-        libc::syscall(SYS_ADD_RULE, ruleset.as_raw_fd(), RULE_PATH_BENEATH, &attr as *const PathBeneathAttr, 0u32)
+        libc::syscall(
+            SYS_ADD_RULE,
+            ruleset.as_raw_fd(),
+            RULE_PATH_BENEATH,
+            &attr as *const PathBeneathAttr,
+            0u32,
+        )
     };
     if r < 0 {
         return Err(io::Error::last_os_error());

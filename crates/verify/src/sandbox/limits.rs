@@ -51,7 +51,11 @@ impl Limits {
         let mut v = vec![
             (libc::RLIMIT_CPU, self.cpu_seconds, self.cpu_seconds + 1),
             (libc::RLIMIT_AS, self.memory_bytes, self.memory_bytes),
-            (libc::RLIMIT_FSIZE, self.file_size_bytes, self.file_size_bytes),
+            (
+                libc::RLIMIT_FSIZE,
+                self.file_size_bytes,
+                self.file_size_bytes,
+            ),
             (libc::RLIMIT_NOFILE, self.open_files, self.open_files),
             (libc::RLIMIT_CORE, 0, 0),
         ];

@@ -87,21 +87,32 @@ impl Sandbox {
         let dir = tempfile::Builder::new()
             .prefix("sbx-")
             .tempdir_in(parent)
-            .map_err(io_ctx(format!("creating a sandbox directory in {}", parent.display())))?;
+            .map_err(io_ctx(format!(
+                "creating a sandbox directory in {}",
+                parent.display()
+            )))?;
         let lease = if caps.uid_drop {
             let lease = UidLease::acquire().map_err(io_ctx("leasing a sandbox uid"))?;
-            chown(dir.path(), Some(lease.uid), Some(lease.uid)).map_err(io_ctx("chown sandbox dir"))?;
+            chown(dir.path(), Some(lease.uid), Some(lease.uid))
+                .map_err(io_ctx("chown sandbox dir"))?;
             Some(lease)
         } else {
             None
         };
         std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700))
             .map_err(io_ctx("chmod sandbox dir"))?;
-        Ok(Sandbox { dir: Some(dir), lease, caps })
+        Ok(Sandbox {
+            dir: Some(dir),
+            lease,
+            caps,
+        })
     }
 
     pub fn path(&self) -> &Path {
-        self.dir.as_ref().map(|d| d.path()).unwrap_or(Path::new("/nonexistent"))
+        self.dir
+            .as_ref()
+            .map(|d| d.path())
+            .unwrap_or(Path::new("/nonexistent"))
     }
 
     pub fn capabilities(&self) -> &'static Capabilities {
@@ -111,7 +122,10 @@ impl Sandbox {
     /// Writes a file into the sandbox, owned by the sandbox uid so the command may replace it.
     pub fn write(&self, name: &str, contents: &[u8]) -> Result<PathBuf> {
         let path = self.path().join(name);
-        std::fs::write(&path, contents).map_err(|source| VerifyError::Write { path: path.clone(), source })?;
+        std::fs::write(&path, contents).map_err(|source| VerifyError::Write {
+            path: path.clone(),
+            source,
+        })?;
         self.give(&path)?;
         Ok(path)
     }
@@ -119,7 +133,8 @@ impl Sandbox {
     /// Hands a file the parent created over to the sandbox uid.
     pub fn give(&self, path: &Path) -> Result<()> {
         if let Some(l) = &self.lease {
-            chown(path, Some(l.uid), Some(l.uid)).map_err(io_ctx(format!("chown {}", path.display())))?;
+            chown(path, Some(l.uid), Some(l.uid))
+                .map_err(io_ctx(format!("chown {}", path.display())))?;
         }
         Ok(())
     }
@@ -148,8 +163,14 @@ impl Sandbox {
             ro.push(program.to_path_buf());
             let mut rw: Vec<PathBuf> = SYSTEM_WRITE.iter().map(PathBuf::from).collect();
             rw.push(dir.to_path_buf());
-            let policy = landlock::Policy { read_exec: &ro, read_write: &rw };
-            Some(landlock::Ruleset::build(self.caps.landlock_abi, &policy).map_err(io_ctx("building the Landlock ruleset"))?)
+            let policy = landlock::Policy {
+                read_exec: &ro,
+                read_write: &rw,
+            };
+            Some(
+                landlock::Ruleset::build(self.caps.landlock_abi, &policy)
+                    .map_err(io_ctx("building the Landlock ruleset"))?,
+            )
         } else {
             None
         };
@@ -162,7 +183,11 @@ impl Sandbox {
                 NetIsolation::None => 0,
             },
             landlock_fd: ruleset.as_ref().map(|r| r.raw_fd()),
-            seccomp: if self.caps.seccomp { seccomp::filter() } else { Vec::new() },
+            seccomp: if self.caps.seccomp {
+                seccomp::filter()
+            } else {
+                Vec::new()
+            },
         };
 
         let mut cmd = Command::new(program);
@@ -181,7 +206,9 @@ impl Sandbox {
             cmd.pre_exec(move || child_setup.apply());
         }
         let start = Instant::now();
-        let child = cmd.spawn().map_err(io_ctx(format!("starting {}", program.display())))?;
+        let child = cmd
+            .spawn()
+            .map_err(io_ctx(format!("starting {}", program.display())))?;
         drop(ruleset);
         let pid = child.id() as libc::pid_t;
         let (termination, cpu) = wait_with_deadline(pid, start + limits.wall);
@@ -227,7 +254,10 @@ fn output_file(path: &Path) -> Result<File> {
         .write(true)
         .create_new(true)
         .open(path)
-        .map_err(|source| VerifyError::Write { path: path.to_path_buf(), source })
+        .map_err(|source| VerifyError::Write {
+            path: path.to_path_buf(),
+            source,
+        })
 }
 
 fn make_writable(path: &Path) {
@@ -255,9 +285,15 @@ fn read_kept(mut f: File) -> String {
 /// following a symlink in its last component (the command owns the directory).
 pub fn read_regular(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
     use std::os::unix::fs::OpenOptionsExt;
-    let f = std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK).open(path)?;
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)?;
     if !f.metadata()?.is_file() {
-        return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "not a regular file"));
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "not a regular file",
+        ));
     }
     let mut buf = Vec::new();
     f.take(limit).read_to_end(&mut buf)?;
@@ -292,7 +328,10 @@ impl ChildSetup {
                 return Err(last());
             }
             for &(res, soft, hard) in &self.rlimits {
-                let r = libc::rlimit { rlim_cur: soft, rlim_max: hard };
+                let r = libc::rlimit {
+                    rlim_cur: soft,
+                    rlim_max: hard,
+                };
                 if libc::setrlimit(res, &r) != 0 {
                     return Err(last());
                 }
@@ -394,14 +433,23 @@ fn sweep_uid(uid: u32) {
 /// but a slot, and init reaps them).
 fn uid_has_live_processes(uid: u32) -> bool {
     use std::os::unix::fs::MetadataExt;
-    let Ok(rd) = std::fs::read_dir("/proc") else { return false };
+    let Ok(rd) = std::fs::read_dir("/proc") else {
+        return false;
+    };
     for e in rd.flatten() {
         let name = e.file_name();
-        let Some(pid) = name.to_str().filter(|n| n.bytes().all(|b| b.is_ascii_digit())) else { continue };
+        let Some(pid) = name
+            .to_str()
+            .filter(|n| n.bytes().all(|b| b.is_ascii_digit()))
+        else {
+            continue;
+        };
         // /proc/<pid> is owned by the process's effective uid.
         if e.metadata().map(|m| m.uid() == uid).unwrap_or(false) {
             let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-            let state = stat.rsplit_once(')').and_then(|(_, rest)| rest.trim_start().chars().next());
+            let state = stat
+                .rsplit_once(')')
+                .and_then(|(_, rest)| rest.trim_start().chars().next());
             if !matches!(state, Some('Z') | Some('X') | None) {
                 return true;
             }

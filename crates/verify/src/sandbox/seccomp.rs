@@ -6,7 +6,11 @@
 
 #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
 mod imp {
-    const AUDIT_ARCH: u32 = if cfg!(target_arch = "x86_64") { 0xC000_003E } else { 0xC000_00B7 };
+    const AUDIT_ARCH: u32 = if cfg!(target_arch = "x86_64") {
+        0xC000_003E
+    } else {
+        0xC000_00B7
+    };
     const RET_ALLOW: u32 = 0x7fff_0000;
     const RET_KILL_PROCESS: u32 = 0x8000_0000;
     const LD_W_ABS: u16 = 0x20; // BPF_LD | BPF_W | BPF_ABS
@@ -18,7 +22,12 @@ mod imp {
     const X32_BIT: u32 = 0x4000_0000;
 
     fn stmt(code: u16, k: u32) -> libc::sock_filter {
-        libc::sock_filter { code, jt: 0, jf: 0, k }
+        libc::sock_filter {
+            code,
+            jt: 0,
+            jf: 0,
+            k,
+        }
     }
     fn jump(code: u16, k: u32, jt: u8, jf: u8) -> libc::sock_filter {
         libc::sock_filter { code, jt, jf, k }
@@ -85,10 +94,17 @@ pub fn install_raw(prog: &[libc::sock_filter]) -> std::io::Result<()> {
     if prog.is_empty() {
         return Ok(());
     }
-    let fprog = libc::sock_fprog { len: prog.len() as u16, filter: prog.as_ptr() as *mut libc::sock_filter };
+    let fprog = libc::sock_fprog {
+        len: prog.len() as u16,
+        filter: prog.as_ptr() as *mut libc::sock_filter,
+    };
     // SAFETY: fprog points at a live filter array for the duration of the call.
     let r = unsafe {
-        libc::prctl(libc::PR_SET_SECCOMP, libc::SECCOMP_MODE_FILTER as libc::c_ulong, &fprog as *const libc::sock_fprog)
+        libc::prctl(
+            libc::PR_SET_SECCOMP,
+            libc::SECCOMP_MODE_FILTER as libc::c_ulong,
+            &fprog as *const libc::sock_fprog,
+        )
     };
     if r < 0 {
         Err(std::io::Error::last_os_error())

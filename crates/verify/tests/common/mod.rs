@@ -3,13 +3,16 @@
 #![allow(dead_code)]
 
 use hlsseek_verify::sandbox::Limits;
-use hlsseek_verify::{headers, HeaderSource, Task, VerifyConfig, Verifier};
+use hlsseek_verify::{headers, HeaderSource, Task, Verifier, VerifyConfig};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::time::Duration;
 
 pub fn tasks_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tasks").canonicalize().expect("tasks/ exists")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tasks")
+        .canonicalize()
+        .expect("tasks/ exists")
 }
 
 pub fn task(name: &str) -> Task {

@@ -183,11 +183,14 @@ impl Profile {
 
     /// A shipped profile by part name or alias (`xcu280`, `xcu280-fsvh2892-2L-e`, `vu9p`).
     pub fn builtin(part: &str) -> Result<Profile, EstimateError> {
+        // Parsed once per process: TOML parsing costs milliseconds, an estimate microseconds.
+        static PARSED: std::sync::OnceLock<Vec<Result<Profile, String>>> = std::sync::OnceLock::new();
+        let parsed = PARSED.get_or_init(|| BUILTIN.iter().map(|(name, text)| Profile::parse(text, name).map_err(|e| e.to_string())).collect());
         let mut known = Vec::new();
-        for (name, text) in BUILTIN {
-            let p = Profile::parse(text, name)?;
+        for (r, (name, _)) in parsed.iter().zip(BUILTIN) {
+            let p = r.as_ref().map_err(|e| EstimateError::BadProfile(name.to_string(), e.clone()))?;
             if p.answers_to(part) {
-                return Ok(p);
+                return Ok(p.clone());
             }
             known.push(format!("{} ({})", p.name, p.part));
         }

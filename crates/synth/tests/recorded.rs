@@ -3,7 +3,7 @@
 
 use hlsseek_datasets::{forgehls, hlsyn};
 use hlsseek_front::{DesignSpace, FrontOptions, SourceFile};
-use hlsseek_synth::recorded::{hlsyn::{answer, design_space}, RecordedBackend};
+use hlsseek_synth::recorded::{hlsyn::answer, RecordedBackend};
 use hlsseek_synth::{Backend, FailureKind, SynthRequest};
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -31,18 +31,10 @@ fn every_hlsyn_record_is_found_with_its_numbers() {
         assert!(stats.unrenderable.is_empty(), "{version}: unrenderable records: {:?}", &stats.unrenderable[..stats.unrenderable.len().min(5)]);
         let conflicted: HashSet<&str> = stats.conflicts.iter().flat_map(|(a, b)| [a.as_str(), b.as_str()]).collect();
         let (mut found, mut exact, mut total) = (0usize, 0usize, 0usize);
-        let mut textual = Vec::new();
         for kernel in ds.kernels(version).unwrap() {
             let top = kernel.top().unwrap();
-            // The front-end's design space; for the few kernels it cannot parse yet, the
-            // recorded backend's textual one (same rendering rules, knobs from pragma lines).
-            let space = match DesignSpace::new(vec![kernel.source.clone()], &top, &FrontOptions::default()) {
-                Ok(s) => s,
-                Err(e) => {
-                    textual.push(format!("{} ({e})", kernel.name));
-                    design_space(&kernel.source, &top)
-                }
-            };
+            let space = DesignSpace::new(vec![kernel.source.clone()], &top, &FrontOptions::default())
+                .unwrap_or_else(|e| panic!("{version} {}: {e}", kernel.name));
             for r in &kernel.records {
                 total += 1;
                 let files = space.render(&r.point).unwrap();
@@ -67,8 +59,7 @@ fn every_hlsyn_record_is_found_with_its_numbers() {
         }
         eprintln!(
             "hlsyn {version}: {total} records, {found} found, {exact} with exactly their own numbers, \
-             {} distinct designs, {} duplicates, {} conflicting pairs; index built in {built:.2?}; \
-             rendered textually (front-end cannot parse): {textual:?}",
+             {} distinct designs, {} duplicates, {} conflicting pairs; index built in {built:.2?}",
             stats.designs,
             stats.duplicates,
             stats.conflicts.len()

@@ -5,8 +5,7 @@ use super::{Entry, Indexed, RecordedError};
 use crate::key::design_hash;
 use crate::{FailureKind, QorReport, SynthFailure, Target};
 use hlsseek_datasets::hlsyn::{Hlsyn, HlsynKernel, HlsynRecord, CLOCK_NS, PART};
-use hlsseek_front::{DesignSpace, FrontOptions, SourceFile};
-use hlsseek_ir::{Knob, KnobKind, Loc};
+use hlsseek_front::{DesignSpace, FrontOptions};
 use rayon::prelude::*;
 
 /// Every record of every kernel of `version`, with its design hash (or why it has none).
@@ -28,7 +27,13 @@ fn index_kernel(kernel: &HlsynKernel, label: &str) -> Indexed {
         let why = format!("no `#pragma ACCEL kernel` function in {}", kernel.source.name);
         return kernel.records.iter().map(|r| (Err(why.clone()), entry(r))).collect();
     };
-    let space = design_space(&kernel.source, &top);
+    let space = match DesignSpace::new(vec![kernel.source.clone()], &top, &FrontOptions::default()) {
+        Ok(space) => space,
+        Err(e) => {
+            let why = format!("cannot build the design space of {}: {e}", kernel.source.name);
+            return kernel.records.iter().map(|r| (Err(why.clone()), entry(r))).collect();
+        }
+    };
     kernel
         .records
         .par_iter()
@@ -40,52 +45,6 @@ fn index_kernel(kernel: &HlsynKernel, label: &str) -> Indexed {
             (hash, entry(r))
         })
         .collect()
-}
-
-/// The kernel's design space as the front-end builds it; where the front-end cannot parse the
-/// kernel, one whose knobs are read from the pragma lines alone. Rendering is textual and only
-/// needs each knob's kind, so both render a point to the same text.
-pub fn design_space(source: &SourceFile, top: &str) -> DesignSpace {
-    let parsed = std::panic::catch_unwind(|| DesignSpace::new(vec![source.clone()], top, &FrontOptions::default()));
-    match parsed {
-        Ok(Ok(space)) => space,
-        _ => DesignSpace { files: vec![source.clone()], top: top.to_string(), knobs: textual_knobs(&source.text) },
-    }
-}
-
-/// Knobs of `auto{__NAME__}` placeholders, their kind from the Merlin pragma they sit in.
-fn textual_knobs(text: &str) -> Vec<Knob> {
-    let mut knobs: Vec<Knob> = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let mut rest = line;
-        while let Some(at) = rest.find("auto{") {
-            let after = &rest[at + 5..];
-            let Some(end) = after.find('}') else { break };
-            let name = &after[..end];
-            rest = &after[end..];
-            if knobs.iter().any(|k| k.name == name) {
-                continue;
-            }
-            let upper = line.to_ascii_uppercase();
-            let kind = if upper.contains("PIPELINE") {
-                KnobKind::Pipeline
-            } else if upper.contains("PARALLEL") {
-                KnobKind::Parallel
-            } else if upper.contains("TILE") {
-                KnobKind::Tile
-            } else {
-                KnobKind::Other
-            };
-            knobs.push(Knob {
-                name: name.to_string(),
-                kind,
-                loc: Loc { file: 0, line: n as u32 + 1, col: 0 },
-                loop_id: None,
-                values: Vec::new(),
-            });
-        }
-    }
-    knobs
 }
 
 /// What HLSyn says about one point, in the backend's terms. Numbers are passed on exactly.

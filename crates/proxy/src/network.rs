@@ -336,7 +336,10 @@ impl Network {
         let shared = prod.matmul(self.p("f.c"))?.broadcast_add(self.p("f.b1"))?;
         let pre_ab = fa.index_select(&i, 0)?.add(&fb.index_select(&j, 0)?)?.add(&shared)?;
         let pre_ba = fa.index_select(&j, 0)?.add(&fb.index_select(&i, 0)?)?.add(&shared)?;
-        let expand = |x: Tensor, m: &Tensor| -> Result<Tensor> { Ok(x.relu()?.unsqueeze(0)?.broadcast_mul(m)?.reshape((t * p, hh))?) };
+        // Repeating by concatenation keeps every operand contiguous: candle's strided broadcast
+        // kernels are an order of magnitude slower than a copy plus a plain multiply.
+        let tile = |x: &Tensor| -> Result<Tensor> { Ok(Tensor::cat(&vec![x; t], 0)?) };
+        let expand = |x: Tensor, m: &Tensor| -> Result<Tensor> { Ok(tile(&x.relu()?)?.mul(&m.reshape((t * p, hh))?)?) };
         let f1 = Tensor::cat(&[&expand(pre_ab, &masks.f1)?, &expand(pre_ba, &masks.f1)?], 0)?;
         let m2 = masks.f2.reshape((t * p, hh))?;
         let m2 = Tensor::cat(&[&m2, &m2], 0)?;
@@ -356,7 +359,7 @@ impl Network {
         // and subtracted on the "B" side, the same for every pass.
         let d = self.config.embed;
         let diff = ei.narrow(1, d, GLOBAL_NORMALISED)?.sub(&ej.narrow(1, d, GLOBAL_NORMALISED)?)?;
-        let rep = |x: Tensor| -> Result<Tensor> { let c = x.dim(1)?; Ok(x.unsqueeze(0)?.broadcast_as((t, p, c))?.reshape((t * p, c))?) };
+        let rep = |x: Tensor| -> Result<Tensor> { tile(&x) };
         let s_dom = rep(diff.matmul(self.p("skip.dom"))?)?;
         let s_lat = rep(diff.matmul(self.p("skip.lat"))?)?;
         let s_obj = rep(diff.matmul(self.p("skip.obj"))?)?;

@@ -209,10 +209,10 @@ impl<'a> Planner<'a> {
         let mut explicit = pipe.is_some_and(|p| !p.off);
         let off = pipe.is_some_and(|p| p.off);
         let mut no_auto = no_auto;
-        if explicit && !unrollable(&l.body, self.prof) {
-            // Vitis cannot unroll a loop with variable bounds inside a pipeline: the pipeline
-            // is not built and nothing below it is pipelined either.
-            self.plans.notes.push(format!("loop {}: pipeline not applied (an inner loop has variable bounds)", l.name()));
+        if explicit && (!unrollable(&l.body, self.prof) || unrolled_ops(&l.body, self.prof) > self.prof.control.max_pipeline_ops) {
+            // Vitis cannot unroll a loop with variable bounds (or a body past its size limit)
+            // inside a pipeline: the pipeline is not built and nothing below it is pipelined.
+            self.plans.notes.push(format!("loop {}: pipeline not applied (inner loops cannot be fully unrolled)", l.name()));
             explicit = false;
             no_auto = true;
         }

@@ -71,6 +71,7 @@ pub struct ControlRules {
     pub min_block_cycles: u64,
     pub auto_pipeline_threshold: u64,
     pub auto_unroll_max_ops: u64,
+    pub max_pipeline_ops: u64,
     pub auto_pipeline_variable_trip: bool,
     pub auto_pipeline_source_innermost_only: bool,
     pub inline_max_ops: u64,

@@ -81,6 +81,9 @@ impl ModelConfig {
             ("g.w3".into(), vec![hh, G_OUT]),
             ("g.b3".into(), vec![G_OUT]),
             ("aux.w".into(), vec![e, OBJECTIVES]),
+            ("skip.dom".into(), vec![GLOBAL_NORMALISED, 1]),
+            ("skip.lat".into(), vec![GLOBAL_NORMALISED, 1]),
+            ("skip.obj".into(), vec![GLOBAL_NORMALISED, OBJECTIVES]),
             ("aux.b".into(), vec![OBJECTIVES]),
         ]);
         v
@@ -136,7 +139,17 @@ impl Network {
         let mut params = BTreeMap::new();
         for (name, shape) in config.shapes() {
             let n: usize = shape.iter().product();
-            let data: Vec<f32> = if shape.len() == 1 {
+            let data: Vec<f32> = if name.starts_with("skip.") {
+                // Start from the estimator's own judgement: lower estimated latency (objective k)
+                // means "A faster" ("A lower on k"); the network learns corrections on top.
+                let mut d = vec![0.0; n];
+                match name.as_str() {
+                    "skip.lat" => d[0] = -1.0,
+                    "skip.obj" => (0..OBJECTIVES).for_each(|k| d[k * OBJECTIVES + k] = -1.0),
+                    _ => {}
+                }
+                d
+            } else if shape.len() == 1 {
                 vec![0.0; n]
             } else {
                 let scale = (2.0 / shape[0] as f32).sqrt() * if name.ends_with("etype") { 0.1 } else { 1.0 };
@@ -323,7 +336,10 @@ impl Network {
         let shared = prod.matmul(self.p("f.c"))?.broadcast_add(self.p("f.b1"))?;
         let pre_ab = fa.index_select(&i, 0)?.add(&fb.index_select(&j, 0)?)?.add(&shared)?;
         let pre_ba = fa.index_select(&j, 0)?.add(&fb.index_select(&i, 0)?)?.add(&shared)?;
-        let expand = |x: Tensor, m: &Tensor| -> Result<Tensor> { Ok(x.relu()?.unsqueeze(0)?.broadcast_mul(m)?.reshape((t * p, hh))?) };
+        // Repeating by concatenation keeps every operand contiguous: candle's strided broadcast
+        // kernels are an order of magnitude slower than a copy plus a plain multiply.
+        let tile = |x: &Tensor| -> Result<Tensor> { Ok(Tensor::cat(&vec![x; t], 0)?) };
+        let expand = |x: Tensor, m: &Tensor| -> Result<Tensor> { Ok(tile(&x.relu()?)?.mul(&m.reshape((t * p, hh))?)?) };
         let f1 = Tensor::cat(&[&expand(pre_ab, &masks.f1)?, &expand(pre_ba, &masks.f1)?], 0)?;
         let m2 = masks.f2.reshape((t * p, hh))?;
         let m2 = Tensor::cat(&[&m2, &m2], 0)?;
@@ -339,11 +355,19 @@ impl Network {
         let g2 = g1.matmul(self.p("g.w2"))?.broadcast_add(self.p("g.b2"))?.relu()?.mul(&masks.g2.reshape((t * p, hh))?)?;
         let go = g2.matmul(self.p("g.w3"))?.broadcast_add(self.p("g.b3"))?;
 
+        // Linear skip from the estimator's log ratios: an antisymmetric term added to the "A" side
+        // and subtracted on the "B" side, the same for every pass.
+        let d = self.config.embed;
+        let diff = ei.narrow(1, d, GLOBAL_NORMALISED)?.sub(&ej.narrow(1, d, GLOBAL_NORMALISED)?)?;
+        let rep = |x: Tensor| -> Result<Tensor> { tile(&x) };
+        let s_dom = rep(diff.matmul(self.p("skip.dom"))?)?;
+        let s_lat = rep(diff.matmul(self.p("skip.lat"))?)?;
+        let s_obj = rep(diff.matmul(self.p("skip.obj"))?)?;
         let col = |x: &Tensor, c: usize| x.narrow(1, c, 1);
-        let dom = Tensor::cat(&[&col(&ab, 0)?, &col(&ba, 0)?, &col(&go, 0)?], 1)?.reshape((t, p, 3))?;
-        let lat = col(&ab, 1)?.sub(&col(&ba, 1)?)?.reshape((t, p))?;
+        let dom = Tensor::cat(&[&col(&ab, 0)?.add(&s_dom)?, &col(&ba, 0)?.sub(&s_dom)?, &col(&go, 0)?], 1)?.reshape((t, p, 3))?;
+        let lat = col(&ab, 1)?.sub(&col(&ba, 1)?)?.add(&s_lat)?.reshape((t, p))?;
         let obj = Tensor::stack(
-            &[&ab.narrow(1, 2, OBJECTIVES)?, &ba.narrow(1, 2, OBJECTIVES)?, &go.narrow(1, 1, OBJECTIVES)?],
+            &[&ab.narrow(1, 2, OBJECTIVES)?.add(&s_obj)?, &ba.narrow(1, 2, OBJECTIVES)?.sub(&s_obj)?, &go.narrow(1, 1, OBJECTIVES)?],
             2,
         )?
         .reshape((t, p, OBJECTIVES, 3))?;

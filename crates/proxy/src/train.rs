@@ -119,9 +119,9 @@ fn step_loss(model: &ProxyModel, tasks: &[Task], groups: &[Group], weights: [f32
             .map(|&i| hlsseek_qor::pareto::objectives(&task.designs[i].qor).map(|v| (v as f32 + 1.0).log2()))
             .collect();
         // Centred within the group: the auxiliary head learns relative size, not kernel scale.
-        for k in 0..OBJECTIVES {
-            let m = logs.iter().map(|l| l[k]).sum::<f32>() / logs.len() as f32;
-            aux_t.extend(logs.iter().map(|l| (l[k] - m) / 4.0));
+        let means: Vec<f32> = (0..OBJECTIVES).map(|k| logs.iter().map(|l| l[k]).sum::<f32>() / logs.len() as f32).collect();
+        for l in &logs {
+            aux_t.extend((0..OBJECTIVES).map(|k| (l[k] - means[k]) / 4.0));
         }
         graphs.extend(idx.iter().map(|&i| &task.designs[i].graph));
         for a in 0..idx.len() {
@@ -167,7 +167,7 @@ fn step_loss(model: &ProxyModel, tasks: &[Task], groups: &[Group], weights: [f32
     let softplus = (x.relu()? + x.abs()?.neg()?.exp()?.affine(1.0, 1.0)?.log()?)?;
     let bce = softplus.sub(&x.mul(&y)?)?.mul(&m)?.sum_all()?;
     let lat = (bce / (m_sum.max(1.0) as f64))?;
-    let aux_pred = net.aux(&emb)?.t()?.flatten_all()?;
+    let aux_pred = net.aux(&emb)?.flatten_all()?;
     let aux = aux_pred.sub(&Tensor::from_vec(aux_t, graphs.len() * OBJECTIVES, dev)?)?.sqr()?.mean_all()?;
     let total = (dom + (lat * 0.5)? + (obj * 0.3)? + (aux * 0.1)?)?;
     Ok(total.to_dtype(DType::F32)?)

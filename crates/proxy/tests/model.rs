@@ -146,6 +146,11 @@ fn training_learns_and_update_improves_the_new_kernel() {
     update(&mut model, &[learn], &old, &split.train, &UpdateConfig { steps: 80, ..UpdateConfig::default() }).unwrap();
     let after_new = score(&model);
     let after_old = evaluate(&model, &old, &held, 0, 0, &mut |_, _| {}).unwrap().summary;
+    eprintln!(
+        "update: new kernel (mean of dominance and latency accuracy) {before_new:.3} -> {after_new:.3}; \
+         old held-out dominance {:.3} -> {:.3}, latency {:.3} -> {:.3}",
+        before_old.dominance_accuracy, after_old.dominance_accuracy, before_old.latency_accuracy, after_old.latency_accuracy
+    );
     assert!(after_new > before_new, "update should help the new kernel: {before_new} -> {after_new}");
     assert!(
         after_old.dominance_accuracy > before_old.dominance_accuracy - 0.05,

@@ -65,6 +65,24 @@ pub enum ProxyCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Online update: fine-tune on half the designs of one kernel (with replay of the others) and
+    /// report accuracy on the kernel's other half and on the other kernels, before and after.
+    Update {
+        #[arg(long)]
+        hlsyn: PathBuf,
+        /// The kernel whose results are "new" (both tool versions).
+        #[arg(long)]
+        kernel: String,
+        #[arg(long)]
+        model: Option<PathBuf>,
+        /// Where to save the updated model (not saved when omitted).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long, default_value_t = 60)]
+        steps: usize,
+        #[arg(long)]
+        json: bool,
+    },
     /// Compare two designs of the same task: dominance, latency order and uncertainty.
     Compare {
         a: PathBuf,
@@ -96,6 +114,7 @@ pub fn run(cmd: ProxyCommand) -> Result<u8> {
             train_cmd(&hlsyn, &out, epochs, &split, &holdout, seed, max_minutes, passes, json)
         }
         ProxyCommand::Eval { hlsyn, version, model, passes, json } => eval_cmd(&hlsyn, version, model, passes, json),
+        ProxyCommand::Update { hlsyn, kernel, model, out, steps, json } => update_cmd(&hlsyn, &kernel, model, out, steps, json),
         ProxyCommand::Compare { a, b, top, part, clock, tool, model, passes, seed, json } => {
             compare_cmd(&a, &b, &top, &part, clock, &tool, model, passes, seed, json)
         }
@@ -274,6 +293,56 @@ fn eval_cmd(dir: &Path, version: Option<String>, model: Option<PathBuf>, passes:
     }
     println!("{t}");
     print_metrics(&m);
+    Ok(0)
+}
+
+fn update_cmd(dir: &Path, kernel: &str, model: Option<PathBuf>, out: Option<PathBuf>, steps: usize, json: bool) -> Result<u8> {
+    let mut model = model_or_shipped(model)?;
+    let tasks = load(dir, &["v18", "v20"])?;
+    let (new, old): (Vec<Task>, Vec<Task>) = tasks.into_iter().partition(|t| t.kernel == kernel);
+    anyhow::ensure!(!new.is_empty(), "kernel `{kernel}` has no usable designs in {}", dir.display());
+    // Even-numbered designs are the new results; odd ones measure the kernel afterwards.
+    let half = |t: &Task, keep: usize| Task { designs: t.designs.iter().enumerate().filter(|(i, _)| i % 2 == keep).map(|(_, d)| d.clone()).collect(), ..t.clone() };
+    let learn: Vec<Task> = new.iter().map(|t| half(t, 0)).collect();
+    let test: Vec<Task> = new.iter().map(|t| half(t, 1)).collect();
+    let test_pairs: Vec<_> = test.iter().map(|t| all_pairs(t.designs.len())).collect();
+    let old_split = split_points(&old, 0.1, 3);
+    let old_pairs: Vec<_> = old_split.held.iter().zip(&old_split.train).map(|(h, t)| {
+        let mut p = heldout_pairs(h, t);
+        p.truncate(3000);
+        p
+    }).collect();
+    let quiet = &mut |_: usize, _: usize| {};
+    let before_new = evaluate(&model, &test, &test_pairs, 0, 0, quiet)?.summary;
+    let before_old = evaluate(&model, &old, &old_pairs, 0, 0, quiet)?.summary;
+    let cfg = hlsseek_proxy::train::UpdateConfig { steps, ..Default::default() };
+    hlsseek_proxy::train::update(&mut model, &learn, &old, &old_split.train, &cfg)?;
+    let after_new = evaluate(&model, &test, &test_pairs, 0, 0, quiet)?.summary;
+    let after_old = evaluate(&model, &old, &old_pairs, 0, 0, quiet)?.summary;
+    if let Some(out) = &out {
+        model.save(out)?;
+    }
+    let report = json!({
+        "kernel": kernel,
+        "steps": steps,
+        "new_kernel_other_half": {"before": before_new, "after": after_new},
+        "old_kernels_held_out_points": {"before": before_old, "after": after_old},
+    });
+    if json {
+        print_json(&report)?;
+    } else {
+        for (name, b, a) in [("new kernel (other half)", &before_new, &after_new), ("old kernels (held-out points)", &before_old, &after_old)] {
+            println!(
+                "{name}: dominance {} -> {}, balanced {} -> {}, latency {} -> {}",
+                pct(b.dominance_accuracy),
+                pct(a.dominance_accuracy),
+                pct(b.dominance_balanced_accuracy),
+                pct(a.dominance_balanced_accuracy),
+                pct(b.latency_accuracy),
+                pct(a.latency_accuracy)
+            );
+        }
+    }
     Ok(0)
 }
 

@@ -231,7 +231,7 @@ impl<'k, 'e> Flat<'k, 'e> {
         }
         // Merlin `reduction=x` on a loop inside also rewrites the reduction of x.
         let mut named = false;
-        l.body.visit_loops(&mut |c| named |= c.directives.unroll.as_ref().is_some_and(|u| u.reductions.iter().any(|r| *r == dep.variable)));
+        l.body.visit_loops(&mut |c| named |= c.directives.unroll.as_ref().is_some_and(|u| u.reductions.contains(&dep.variable)));
         if named {
             return true;
         }

@@ -81,7 +81,8 @@ pub(crate) fn plan_arrays(f: &Function, is_top: bool, merlin: bool, requests: &[
                 }
             }
             let stream = matches!(a.kind, ArrayKind::Stream { .. });
-            let external = a.kind == ArrayKind::Param && !(is_top && merlin) || (a.elements().is_none() && a.kind == ArrayKind::Param);
+            // Merlin copies the top's arrays on chip; a bare pointer stays outside.
+            let external = a.kind == ArrayKind::Param && (!(is_top && merlin) || a.elements().is_none());
             let small = !stream && !external && a.elements().is_some_and(|n| n <= prof.memory.complete_threshold);
             if small {
                 for (d, &ext) in extents.iter().enumerate() {

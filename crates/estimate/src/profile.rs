@@ -216,7 +216,7 @@ impl Profile {
     }
 
     fn validate(&self) -> Result<(), String> {
-        if !(self.default_clock_ns > 0.0) {
+        if self.default_clock_ns.is_nan() || self.default_clock_ns <= 0.0 {
             return Err("default_clock_ns must be positive".into());
         }
         if !(0.0..0.9).contains(&self.clock.uncertainty_fraction) {
@@ -229,7 +229,7 @@ impl Profile {
             return Err("memory ports must be ≥ 1".into());
         }
         for r in &self.ops {
-            if r.lat.is_empty() || r.lat.iter().any(|&(p, _)| !(p > 0.0)) {
+            if r.lat.is_empty() || r.lat.iter().any(|&(p, _)| p.is_nan() || p <= 0.0) {
                 return Err(format!("ops row {:?}/{:?}: lat needs (period > 0, cycles) points", r.op, r.ty));
             }
         }

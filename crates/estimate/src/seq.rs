@@ -122,7 +122,7 @@ impl<'k> Ctx<'k> {
                     None => !has_loops(&f.body) && unrolled_ops(&f.body, self.prof) <= self.prof.control.inline_max_ops,
                 };
             let mut notes = s.notes;
-            notes.extend(s.flat.notes.drain(..));
+            notes.append(&mut s.flat.notes);
             (Summary { lat, ii: interval, res, inline }, interval, s.reports, notes)
         };
         for n in notes {
@@ -398,7 +398,6 @@ impl<'k, 'e> Seq<'k, 'e> {
         let pushed = self.push_binding(l, uf as i64, uf);
         let jammed = self.push_jam(l, pushed, uf);
         let copies = if plan.parallel_copies { 1 } else { uf };
-        let before = self.modules;
         let body = if l.directives.dataflow.is_some() {
             let (lat, interval) = self.dataflow(&l.body.nodes, &sub);
             // Iterations overlap at the stage interval.
@@ -426,7 +425,6 @@ impl<'k, 'e> Seq<'k, 'e> {
             self.region(&l.body.nodes, copies, &sub)
         };
         self.pop_binding(pushed);
-        let _ = before;
         if jammed {
             self.jam.pop();
         }
@@ -560,14 +558,12 @@ impl<'k, 'e> Seq<'k, 'e> {
                     j += 1;
                 }
             }
-            let before = self.reports.len();
             let lat = self.region(&nodes[i..j], 1, path);
             // A pipelined-function stage starts again after its own II.
             let stage_int = match &nodes[i] {
                 Node::Call(c) if j == i + 1 => self.flat.summaries.get(&c.callee).and_then(|s| s.ii).or(lat.hi),
                 _ => lat.hi,
             };
-            let _ = before;
             interval = match (interval, stage_int) {
                 (Some(a), Some(b)) => Some(a.max(b)),
                 _ => None,

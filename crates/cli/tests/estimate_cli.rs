@@ -48,8 +48,8 @@ fn dataflow_example_estimates() {
     let lat = v["latency"]["max"].as_u64().unwrap();
     let ii = v["ii"].as_u64().unwrap();
     // Three 512-iteration II=1 stages overlap: the interval is about one stage, not three.
-    assert!(ii < 2 * 512 && ii >= 512, "dataflow interval {ii}");
-    assert!(lat >= 512 && lat < 3 * 512 + 100, "dataflow latency {lat}");
+    assert!((512..2 * 512).contains(&ii), "dataflow interval {ii}");
+    assert!((512..3 * 512 + 100).contains(&lat), "dataflow latency {lat}");
 }
 
 fn assert_clean_failure(cmd: &mut Command, needle: &str) {

@@ -32,7 +32,7 @@ impl HlsynRecord {
     pub fn qor(&self) -> Option<Qor> {
         let get = |k: &str| self.res_util.get(k).copied().unwrap_or(0.0).max(0.0).round() as u64;
         let (lut, ff) = (get("total-LUT"), get("total-FF"));
-        if !(self.perf > 0.0) || lut == 0 || ff == 0 {
+        if self.perf.is_nan() || self.perf <= 0.0 || lut == 0 || ff == 0 {
             return None;
         }
         Some(Qor {

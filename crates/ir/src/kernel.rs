@@ -170,6 +170,9 @@ impl Region {
     }
 }
 
+// Loops are few and every pass walks them by reference; boxing them would add an indirection to
+// each walk for a memory saving that does not matter at kernel sizes.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "node", rename_all = "snake_case")]
 pub enum Node {

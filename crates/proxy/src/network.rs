@@ -298,7 +298,7 @@ impl Network {
             for t in 0..passes {
                 for q in 0..pairs {
                     if p == 0.0 {
-                        data.extend(std::iter::repeat(1.0f32).take(hh));
+                        data.extend(std::iter::repeat_n(1.0f32, hh));
                         continue;
                     }
                     let mut r = base.fork(((t as u64) << 32) | q as u64);

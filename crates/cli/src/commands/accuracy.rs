@@ -89,7 +89,7 @@ fn hlsyn_report(dir: &std::path::Path, version: &str) -> Result<Report> {
     for kernel in ds.kernels(version)? {
         let top = kernel.top().unwrap_or_default();
         let space = DesignSpace::new(vec![kernel.source.clone()], &top, &FrontOptions::default());
-        let space = std::sync::Arc::new(space.map_err(|e| front_reason(e)));
+        let space = std::sync::Arc::new(space.map_err(front_reason));
         for rec in &kernel.records {
             let (space, top, point) = (space.clone(), top.clone(), rec.point.clone());
             cases.push(Case {

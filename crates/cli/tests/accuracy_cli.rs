@@ -1,17 +1,9 @@
 //! End-to-end tests of `hlsseek accuracy` on pieces of the published datasets, cut at run time.
 
 use assert_cmd::Command;
-use std::path::{Path, PathBuf};
 
-fn shared_data() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
-    if p.is_dir() {
-        Some(p)
-    } else {
-        eprintln!("skipped: dataset folder {} not found", p.display());
-        None
-    }
-}
+mod common;
+use common::shared_data;
 
 fn run_json(args: &[&str]) -> serde_json::Value {
     let out = Command::cargo_bin("hlsseek").unwrap().args(args).assert().success().get_output().stdout.clone();

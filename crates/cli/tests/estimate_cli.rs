@@ -3,22 +3,9 @@
 
 use assert_cmd::Command;
 use predicates::prelude::*;
-use std::path::{Path, PathBuf};
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn hlsseek() -> Command {
-    let mut cmd = Command::cargo_bin("hlsseek").unwrap();
-    cmd.current_dir(repo());
-    cmd
-}
-
-fn json_of(cmd: &mut Command) -> serde_json::Value {
-    let out = cmd.assert().success().get_output().stdout.clone();
-    serde_json::from_slice(&out).expect("stdout is one JSON object")
-}
+mod common;
+use common::{hlsseek, json_of};
 
 #[test]
 fn estimate_json_has_the_documented_fields() {

@@ -2,24 +2,11 @@
 //! evaluate and train on a small cut of the shared HLSyn data (skipped when it is absent), and
 //! refuse a bad model folder clearly.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn hlsseek() -> Command {
-    let mut cmd = Command::cargo_bin("hlsseek").unwrap();
-    cmd.current_dir(repo());
-    cmd
-}
-
-fn json_of(cmd: &mut Command) -> serde_json::Value {
-    let out = cmd.assert().success().get_output().stdout.clone();
-    serde_json::from_slice(&out).expect("stdout is one JSON object")
-}
+mod common;
+use common::{hlsseek, json_of, repo};
 
 /// Two variants of the bundled GEMM: the shipped one (unroll 4) and one unrolled by 16.
 /// (Not asserted: which is faster. The shipped model is trained on Merlin HLSyn kernels and is

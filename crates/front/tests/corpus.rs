@@ -1,19 +1,12 @@
 //! Whole-corpus checks on the shared data (skipped when /work/shared/data is absent): every HLSyn
 //! template renders and parses at its default point; ForgeHLS kernels are handled at ≥ 98%.
 
+mod common;
+use common::data_dir;
 use hlsseek_front::{parse_kernel, DesignSpace, FrontOptions, SourceFile};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-fn data_dir() -> Option<PathBuf> {
-    let p = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"));
-    if p.is_dir() {
-        Some(p)
-    } else {
-        eprintln!("skipping: shared data not found at {}", p.display());
-        None
-    }
-}
 
 #[test]
 fn hlsyn_all_sources_render_and_parse() {

@@ -2,9 +2,11 @@
 //! operations, accesses, carried dependences and where every pragma went) for small fixtures and
 //! a few real kernels from the shared data (skipped when the data is absent).
 
+mod common;
+use common::data_dir;
 use hlsseek_front::{parse_kernel, summarize, DesignSpace, FrontOptions, SourceFile};
 use hlsseek_ir::KnobValue;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 fn fixture(names: &[&str]) -> Vec<SourceFile> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
@@ -57,15 +59,6 @@ fn reduction_full_ir() {
     insta::assert_yaml_snapshot!(k);
 }
 
-fn data_dir() -> Option<PathBuf> {
-    let p = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"));
-    if p.is_dir() {
-        Some(p)
-    } else {
-        eprintln!("skipping: shared data not found at {}", p.display());
-        None
-    }
-}
 
 #[test]
 fn hlsyn_gemm_p_point() {

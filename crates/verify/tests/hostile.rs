@@ -152,14 +152,7 @@ fn twenty_gigabyte_allocation_hits_the_memory_limit() {
 fn writing_ten_gigabytes_stops_at_the_file_size_limit() {
     // A private state directory, so that what is left in it afterwards is this run's alone.
     let state = tempfile::tempdir().unwrap();
-    let v = Verifier::new(VerifyConfig {
-        headers: HeaderSource::AutoOptional,
-        state_dir: Some(state.path().to_path_buf()),
-        run_limits: common::tight_run_limits(),
-        lint: false,
-        ..VerifyConfig::default()
-    })
-    .unwrap();
+    let v = common::private_verifier(state.path());
     let src = "#include \"hostile.h\"\n#include <cstdio>\n\
                static char buf[1 << 20];\n\
                int kernel(int x) { FILE *f = fopen(\"big.bin\", \"wb\"); for (int i = 0; i < 10240; i++) fwrite(buf, 1, sizeof buf, f); fclose(f); return x + 1; }\n";
@@ -310,14 +303,7 @@ fn killing_everything_only_kills_the_candidate() {
 #[test]
 fn sandbox_directories_are_removed() {
     let state = tempfile::tempdir().unwrap();
-    let v = Verifier::new(VerifyConfig {
-        headers: HeaderSource::AutoOptional,
-        state_dir: Some(state.path().to_path_buf()),
-        run_limits: common::tight_run_limits(),
-        lint: false,
-        ..VerifyConfig::default()
-    })
-    .unwrap();
+    let v = common::private_verifier(state.path());
     // Leaves files, a read-only directory and a background process behind.
     let messy = "#include \"hostile.h\"\n#include <cstdio>\n#include <sys/stat.h>\n#include <unistd.h>\n\
                  int kernel(int x) { mkdir(\"ro\", 0755); FILE *f = fopen(\"ro/f\", \"w\"); if (f) fclose(f); chmod(\"ro\", 0); if (fork() == 0) { setsid(); sleep(30); } return x + 1; }\n";

@@ -56,3 +56,16 @@ pub fn shared_verifier() -> &'static Verifier {
         Verifier::new(cfg).expect("verifier")
     })
 }
+
+/// A verifier with tight run limits and a private state directory, so that what is left in that
+/// directory afterwards is this test's alone. No lint: these tests are about the sandbox.
+pub fn private_verifier(state_dir: &std::path::Path) -> Verifier {
+    Verifier::new(VerifyConfig {
+        headers: HeaderSource::AutoOptional,
+        state_dir: Some(state_dir.to_path_buf()),
+        run_limits: tight_run_limits(),
+        lint: false,
+        ..VerifyConfig::default()
+    })
+    .expect("verifier")
+}

@@ -1,0 +1,426 @@
+//! The search loop: spend at most `budget` syntheses on the pool's candidates, choosing each
+//! batch with the proxy (or at random, the baseline), and keep the Pareto front of what real
+//! synthesis said.
+//!
+//! Proxy-guided rounds (see docs/dse.md for the why):
+//! 1. **Start**: the space's default point (minimal pragmas: the low-resource end of the
+//!    trade-off) and designs spread along the *estimator's* Pareto front of the pool (cheap, and
+//!    it spans the latency range), `initial` in all.
+//! 2. **Each round**, for every untried candidate `c`, against the real front `F` found so far:
+//!    - `P(nd)   = Π_{f∈F} (1 − P(f ≻ c))`: the proxy's chance that nothing found dominates `c`;
+//!    - `P(gain) = 1 − Π_{f∈F} (1 − P(c ≻ f))`: its chance that `c` dominates something found;
+//!    - `P(fast) = P(lat c < lat f*)` against the fastest design found (the latency head is the
+//!      proxy's most accurate output, and the fast end of the front is where a miss costs most);
+//!    - `σ`: mean MC-dropout spread of the dominance margin against `F` (exploration);
+//!
+//!    - `P(ok)`: the chance that synthesis succeeds at all, from the designs tried so far: the
+//!      share of failures among the `k` tried designs nearest to `c` in the proxy's embedding
+//!      space (standardised per dimension), smoothed towards the overall failure rate. The proxy
+//!      was trained on successful designs only, so it cannot know which designs fail; failures
+//!      cluster (a flattened outer loop times out whatever its factors), and the neighbours learn
+//!      that within a few syntheses;
+//!
+//!    `score = P(ok) · (P(nd) + P(gain) + w_lat · P(fast) + w_σ · σ)`. The batch is filled
+//!    greedily; after each pick the picked design is *assumed* to join the front (its `P(c1 ≻ c)`
+//!    multiplies into the others' `P(nd)`), so one batch does not spend its syntheses on
+//!    near-twins.
+//! 3. Every answer is recorded, failures included (they count against the budget: a failed
+//!    synthesis costs tool time too), and the search goes on with the rest.
+//!
+//! Pair scores are cached: a front member is scored against the pool once, not every round.
+
+use crate::error::{DseError, Result};
+use crate::pool::Pool;
+use candle_core::Tensor;
+use hlsseek_ir::DesignPoint;
+use hlsseek_proxy::{PairScore, ProxyModel, Rng};
+use hlsseek_qor::pareto::{self, objectives};
+use hlsseek_qor::Qor;
+use hlsseek_synth::{FailureKind, SynthRequest, Synthesizer, Target};
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+use std::time::Instant;
+
+/// Knobs of the search itself.
+#[derive(Clone, Debug, Serialize)]
+pub struct SearchConfig {
+    /// Syntheses to spend (failures and store hits count too).
+    pub budget: usize,
+    /// Designs synthesized before the proxy is asked (default point + estimator front).
+    pub initial: usize,
+    /// Designs synthesized per proxy round.
+    pub batch: usize,
+    /// MC-dropout passes per pair score.
+    pub passes: usize,
+    /// Weight of the dropout spread (exploration).
+    pub explore: f32,
+    /// Weight of "faster than the fastest design found".
+    pub latency_weight: f32,
+    pub seed: u64,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig { budget: 30, initial: 4, batch: 2, passes: 16, explore: 0.5, latency_weight: 1.0, seed: 0 }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Strategy {
+    /// Proxy-guided (this crate's method).
+    Proxy,
+    /// Uniform random sampling of the pool (the baseline).
+    Random,
+}
+
+/// Why a design was picked.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "by", rename_all = "snake_case")]
+pub enum Pick {
+    /// The space's default point.
+    Default,
+    /// Spread along the estimator's Pareto front of the pool.
+    Estimator,
+    /// Uniformly at random.
+    Random,
+    /// The proxy's acquisition score and its parts.
+    Proxy { score: f32, p_ok: f32, p_non_dominated: f32, p_gain: f32, p_faster: f32, spread: f32 },
+}
+
+/// A synthesis failure as reported.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Failure {
+    pub kind: FailureKind,
+    pub message: String,
+}
+
+/// One synthesized design.
+#[derive(Clone, Debug, Serialize)]
+pub struct Evaluated {
+    /// Index into the pool.
+    pub candidate: usize,
+    pub point: DesignPoint,
+    /// 0 for the initial designs, then one per proxy round (or batch of the baseline).
+    pub round: usize,
+    pub pick: Pick,
+    /// The real QoR, when synthesis succeeded.
+    pub qor: Option<Qor>,
+    pub failure: Option<Failure>,
+    /// Answered from the result store.
+    pub cached: bool,
+    /// Seconds the synthesis took (for a stored answer: what it cost originally).
+    pub seconds: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub store_error: Option<String>,
+}
+
+/// The outcome of one search.
+#[derive(Clone, Debug, Serialize)]
+pub struct DseRun {
+    pub strategy: Strategy,
+    pub budget: usize,
+    pub evaluated: Vec<Evaluated>,
+    /// Indices into `evaluated` of the Pareto front of the successful designs.
+    pub front: Vec<usize>,
+    /// Index into `evaluated` of the fastest successful design (fewer resources break ties).
+    pub best_latency: Option<usize>,
+    pub failures: usize,
+    pub cached: usize,
+    /// Pairs the proxy scored.
+    pub proxy_pairs: usize,
+    pub seconds: f64,
+}
+
+impl DseRun {
+    /// QoR of every successful design.
+    pub fn found(&self) -> Vec<Qor> {
+        self.evaluated.iter().filter_map(|e| e.qor).collect()
+    }
+}
+
+/// Progress callback: the design just answered, syntheses spent, budget.
+pub type Progress<'a> = &'a mut dyn FnMut(&Evaluated, usize, usize);
+
+/// Design embeddings of the whole pool (deterministic: no dropout in the encoder), computed once
+/// and shared by every search over the pool.
+pub fn embed_pool(model: &ProxyModel, pool: &Pool) -> Result<Tensor> {
+    let graphs: Vec<&hlsseek_proxy::DesignGraph> = pool.candidates.iter().map(|c| &c.graph).collect();
+    // Chunks bound the size of one batched graph.
+    let parts: Vec<Tensor> = graphs.chunks(256).map(|g| model.embed(g)).collect::<std::result::Result<_, _>>()?;
+    Ok(Tensor::cat(&parts, 0)?)
+}
+
+/// What the loop knows so far.
+struct State {
+    evaluated: Vec<Evaluated>,
+    taken: HashSet<usize>,
+}
+
+impl State {
+    fn front(&self) -> Vec<usize> {
+        let ok: Vec<usize> = (0..self.evaluated.len()).filter(|&i| self.evaluated[i].qor.is_some()).collect();
+        let qors: Vec<Qor> = ok.iter().filter_map(|&i| self.evaluated[i].qor).collect();
+        pareto::front(&qors).into_iter().map(|k| ok[k]).collect()
+    }
+
+    fn best_latency(&self) -> Option<usize> {
+        (0..self.evaluated.len())
+            .filter(|&i| self.evaluated[i].qor.is_some())
+            .min_by_key(|&i| {
+                let o = objectives(&self.evaluated[i].qor.unwrap_or_default());
+                (o[0], o[1..].iter().sum::<u64>())
+            })
+    }
+}
+
+/// Synthesize `picks` (pool indices) in one batch and record the answers.
+fn synthesize(pool: &Pool, synth: &Synthesizer, target: &Target, state: &mut State, picks: Vec<(usize, Pick)>, round: usize, budget: usize, progress: &mut dyn FnMut(&Evaluated, usize, usize)) {
+    let requests: Vec<SynthRequest> = picks
+        .iter()
+        .map(|(c, _)| SynthRequest { files: pool.candidates[*c].files.clone(), top: pool.space.top.clone(), part: target.part.clone(), clock_ns: target.clock_ns })
+        .collect();
+    let answers = synth.synthesize_many(&requests);
+    for ((c, pick), done) in picks.into_iter().zip(answers) {
+        let (qor, failure) = match &done.outcome.result {
+            Ok(r) => (Some(r.qor), None),
+            Err(f) => (None, Some(Failure { kind: f.kind, message: f.message.clone() })),
+        };
+        state.taken.insert(c);
+        let e = Evaluated {
+            candidate: c,
+            point: pool.candidates[c].point.clone(),
+            round,
+            pick,
+            qor,
+            failure,
+            cached: done.cached,
+            seconds: done.outcome.seconds,
+            store_error: done.store_error,
+        };
+        state.evaluated.push(e);
+        progress(state.evaluated.last().expect("just pushed"), state.evaluated.len(), budget);
+    }
+}
+
+fn finish(strategy: Strategy, budget: usize, state: State, proxy_pairs: usize, start: Instant) -> DseRun {
+    let front = state.front();
+    let best_latency = state.best_latency();
+    let failures = state.evaluated.iter().filter(|e| e.failure.is_some()).count();
+    let cached = state.evaluated.iter().filter(|e| e.cached).count();
+    DseRun { strategy, budget, evaluated: state.evaluated, front, best_latency, failures, cached, proxy_pairs, seconds: start.elapsed().as_secs_f64() }
+}
+
+/// The baseline: `budget` distinct candidates drawn uniformly (seeded), synthesized in batches
+/// of `cfg.batch`.
+pub fn random_search(pool: &Pool, synth: &Synthesizer, target: &Target, cfg: &SearchConfig, progress: Progress) -> Result<DseRun> {
+    if cfg.budget == 0 {
+        return Err(DseError::ZeroBudget);
+    }
+    let start = Instant::now();
+    let mut order: Vec<usize> = (0..pool.len()).collect();
+    Rng::new(cfg.seed).fork(0x5EED).shuffle(&mut order);
+    order.truncate(cfg.budget);
+    let mut state = State { evaluated: Vec::new(), taken: HashSet::new() };
+    for (round, chunk) in order.chunks(cfg.batch.max(1)).enumerate() {
+        let picks = chunk.iter().map(|&c| (c, Pick::Random)).collect();
+        synthesize(pool, synth, target, &mut state, picks, round, cfg.budget, progress);
+    }
+    Ok(finish(Strategy::Random, cfg.budget, state, 0, start))
+}
+
+/// Cached MC-dropout pair scores over the pool's embeddings.
+struct Scorer<'a> {
+    model: &'a ProxyModel,
+    emb: &'a Tensor,
+    passes: usize,
+    seed: u64,
+    cache: HashMap<(usize, usize), PairScore>,
+    calls: u64,
+}
+
+impl Scorer<'_> {
+    /// Score every listed (a, b) not scored yet.
+    fn ensure(&mut self, pairs: impl Iterator<Item = (usize, usize)>) -> Result<()> {
+        let mut missing: Vec<(usize, usize)> = pairs.filter(|p| !self.cache.contains_key(p)).collect();
+        missing.sort_unstable();
+        missing.dedup();
+        // Bounded chunks keep the (2 · passes · pairs × hidden) matrices of one call small.
+        for chunk in missing.chunks(2048) {
+            self.calls += 1;
+            let scores = self.model.score_embedded(self.emb, chunk, self.passes, self.seed.wrapping_add(self.calls))?;
+            self.cache.extend(chunk.iter().copied().zip(scores));
+        }
+        Ok(())
+    }
+
+    fn get(&self, a: usize, b: usize) -> &PairScore {
+        &self.cache[&(a, b)]
+    }
+}
+
+/// P(synthesis succeeds) from the tried designs' outcomes: `k`-nearest neighbours in the
+/// standardised embedding space, smoothed towards the overall success rate.
+struct Feasibility {
+    /// Standardised embedding rows of the pool.
+    rows: Vec<Vec<f32>>,
+}
+
+impl Feasibility {
+    const K: usize = 3;
+
+    fn new(emb: &Tensor) -> Result<Feasibility> {
+        let mut rows: Vec<Vec<f32>> = emb.to_dtype(candle_core::DType::F32)?.to_vec2()?;
+        let (n, d) = (rows.len(), rows.first().map_or(0, Vec::len));
+        for j in 0..d {
+            let mean = rows.iter().map(|r| r[j]).sum::<f32>() / n.max(1) as f32;
+            let var = rows.iter().map(|r| (r[j] - mean).powi(2)).sum::<f32>() / n.max(1) as f32;
+            let sd = if var > 1e-12 { var.sqrt() } else { 1.0 };
+            for r in &mut rows {
+                r[j] = (r[j] - mean) / sd;
+            }
+        }
+        Ok(Feasibility { rows })
+    }
+
+    fn dist2(&self, a: usize, b: usize) -> f32 {
+        self.rows[a].iter().zip(&self.rows[b]).map(|(x, y)| (x - y) * (x - y)).sum()
+    }
+
+    /// P(ok) for candidate `c` given `(candidate, succeeded)` of the tried designs.
+    fn p_ok(&self, c: usize, tried: &[(usize, bool)]) -> f32 {
+        if tried.is_empty() {
+            return 1.0;
+        }
+        let prior = (tried.iter().filter(|t| t.1).count() as f32 + 1.0) / (tried.len() as f32 + 2.0);
+        let mut near: Vec<(f32, bool)> = tried.iter().map(|&(t, ok)| (self.dist2(c, t), ok)).collect();
+        near.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let k = near.len().min(Self::K);
+        let ok = near[..k].iter().filter(|t| t.1).count() as f32;
+        (ok + prior) / (k as f32 + 1.0)
+    }
+}
+
+/// The initial designs: the default point, then designs spread evenly (by estimated latency)
+/// along the estimator's Pareto front of the pool, then random ones if the pool is short.
+fn initial_picks(pool: &Pool, n: usize, rng: &mut Rng) -> Vec<(usize, Pick)> {
+    let mut picks: Vec<(usize, Pick)> = Vec::new();
+    if let Some(d) = pool.find(&pool.space.default_point()) {
+        picks.push((d, Pick::Default));
+    }
+    let with_est: Vec<usize> = (0..pool.len()).filter(|&i| pool.candidates[i].estimate.is_some()).collect();
+    let est: Vec<Qor> = with_est.iter().filter_map(|&i| pool.candidates[i].estimate).collect();
+    let mut est_front: Vec<usize> = pareto::front(&est).into_iter().map(|k| with_est[k]).collect();
+    est_front.sort_by_key(|&i| objectives(&pool.candidates[i].estimate.unwrap_or_default())[0]);
+    let want = n.saturating_sub(picks.len());
+    if want > 0 && !est_front.is_empty() {
+        let m = est_front.len();
+        for k in 0..want.min(m) {
+            // Evenly spaced, from the fastest estimate to the slowest (fewest resources).
+            let at = if want <= 1 { 0 } else { (k * (m - 1) + (want - 1) / 2) / (want - 1) };
+            let c = est_front[at.min(m - 1)];
+            if !picks.iter().any(|(p, _)| *p == c) {
+                picks.push((c, Pick::Estimator));
+            }
+        }
+    }
+    while picks.len() < n.min(pool.len()) {
+        let c = rng.below(pool.len());
+        if !picks.iter().any(|(p, _)| *p == c) {
+            picks.push((c, Pick::Random));
+        }
+    }
+    picks.truncate(n);
+    picks
+}
+
+/// Proxy-guided search (module documentation). `emb` is [`embed_pool`] of this pool.
+pub fn proxy_search(pool: &Pool, model: &ProxyModel, emb: &Tensor, synth: &Synthesizer, target: &Target, cfg: &SearchConfig, progress: Progress) -> Result<DseRun> {
+    if cfg.budget == 0 {
+        return Err(DseError::ZeroBudget);
+    }
+    if emb.dim(0)? != pool.len() {
+        return Err(DseError::Invalid(format!("embedding has {} rows for a pool of {}", emb.dim(0)?, pool.len())));
+    }
+    let start = Instant::now();
+    let mut rng = Rng::new(cfg.seed);
+    let mut scorer = Scorer { model, emb, passes: cfg.passes, seed: cfg.seed.wrapping_mul(0x9E37_79B9), cache: HashMap::new(), calls: 0 };
+    let feasibility = Feasibility::new(emb)?;
+    let mut state = State { evaluated: Vec::new(), taken: HashSet::new() };
+    let first = initial_picks(pool, cfg.initial.clamp(1, cfg.budget), &mut rng);
+    synthesize(pool, synth, target, &mut state, first, 0, cfg.budget, progress);
+    let mut round = 0;
+    while state.evaluated.len() < cfg.budget && state.taken.len() < pool.len() {
+        round += 1;
+        let n = cfg.batch.max(1).min(cfg.budget - state.evaluated.len());
+        let remaining: Vec<usize> = (0..pool.len()).filter(|c| !state.taken.contains(c)).collect();
+        let front: Vec<usize> = state.front().iter().map(|&i| state.evaluated[i].candidate).collect();
+        let picks = if front.is_empty() {
+            // Nothing has succeeded yet: the proxy has nothing to compare against.
+            let mut r = remaining.clone();
+            rng.shuffle(&mut r);
+            r.into_iter().take(n).map(|c| (c, Pick::Random)).collect()
+        } else {
+            let fastest = state.best_latency().map(|i| state.evaluated[i].candidate).unwrap_or(front[0]);
+            let tried: Vec<(usize, bool)> = state.evaluated.iter().map(|e| (e.candidate, e.qor.is_some())).collect();
+            let p_ok: Vec<f32> = remaining.iter().map(|&c| feasibility.p_ok(c, &tried)).collect();
+            proxy_batch(&mut scorer, &remaining, &p_ok, &front, fastest, n, cfg, &mut rng)?
+        };
+        synthesize(pool, synth, target, &mut state, picks, round, cfg.budget, progress);
+    }
+    let pairs = scorer.cache.len();
+    Ok(finish(Strategy::Proxy, cfg.budget, state, pairs, start))
+}
+
+/// One batch of `n` picks by the acquisition score, filled greedily with each pick assumed to
+/// join the front.
+#[allow(clippy::too_many_arguments)]
+fn proxy_batch(scorer: &mut Scorer, remaining: &[usize], p_ok: &[f32], front: &[usize], fastest: usize, n: usize, cfg: &SearchConfig, rng: &mut Rng) -> Result<Vec<(usize, Pick)>> {
+    scorer.ensure(front.iter().flat_map(|&f| remaining.iter().map(move |&c| (f, c))))?;
+    struct Acq {
+        c: usize,
+        p_nd: f32,
+        p_keep: f32, // Π (1 − P(c ≻ f))
+        p_fast: f32,
+        spread: f32,
+        p_ok: f32,
+        jitter: f32,
+    }
+    let mut acq: Vec<Acq> = remaining
+        .iter()
+        .zip(p_ok)
+        .map(|(&c, &p_ok)| {
+            let (mut p_nd, mut p_keep, mut spread) = (1f32, 1f32, 0f32);
+            for &f in front {
+                let s = scorer.get(f, c);
+                p_nd *= 1.0 - s.p_a_dominates;
+                p_keep *= 1.0 - s.p_b_dominates;
+                spread += s.dominance_std;
+            }
+            let p_fast = 1.0 - scorer.get(fastest, c).p_latency_a_faster;
+            // A tie-breaker far below any score difference that matters, so seeds differ.
+            Acq { c, p_nd, p_keep, p_fast, spread: spread / front.len() as f32, p_ok, jitter: rng.uniform() * 1e-4 }
+        })
+        .collect();
+    let score = |a: &Acq| a.p_ok * (a.p_nd + (1.0 - a.p_keep) + cfg.latency_weight * a.p_fast + cfg.explore * a.spread) + a.jitter;
+    let mut picks = Vec::with_capacity(n);
+    while picks.len() < n && !acq.is_empty() {
+        let best = (0..acq.len()).max_by(|&i, &j| score(&acq[i]).total_cmp(&score(&acq[j]))).expect("non-empty");
+        let a = acq.swap_remove(best);
+        picks.push((
+            a.c,
+            Pick::Proxy { score: score(&a), p_ok: a.p_ok, p_non_dominated: a.p_nd, p_gain: 1.0 - a.p_keep, p_faster: a.p_fast, spread: a.spread },
+        ));
+        if picks.len() < n && !acq.is_empty() {
+            // Assume the pick joins the front: it may dominate the others, and may be faster.
+            let picked = a.c;
+            scorer.ensure(acq.iter().map(|o| (picked, o.c)))?;
+            for o in &mut acq {
+                let s = scorer.get(picked, o.c);
+                o.p_nd *= 1.0 - s.p_a_dominates;
+                o.p_fast = o.p_fast.min(1.0 - s.p_latency_a_faster);
+            }
+        }
+    }
+    Ok(picks)
+}

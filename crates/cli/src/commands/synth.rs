@@ -140,7 +140,7 @@ pub fn run(args: SynthArgs) -> Result<u8> {
     Ok(if done.outcome.result.is_ok() { 0 } else { 1 })
 }
 
-fn make_backend(args: &SynthArgs, opts: FrontOptions) -> Result<Arc<dyn Backend>> {
+pub(crate) fn make_backend(args: &SynthArgs, opts: FrontOptions) -> Result<Arc<dyn Backend>> {
     Ok(match args.backend {
         BackendKind::Estimate => Arc::new(EstimateBackend::new(opts)),
         BackendKind::Recorded => {
@@ -175,7 +175,7 @@ fn is_source(p: &Path) -> bool {
 
 /// Read the design. Files keep their base name (what `#include` and a Vitis project use);
 /// directories contribute their source files.
-fn read_design(paths: &[PathBuf]) -> Result<(Vec<SourceFile>, FrontOptions)> {
+pub(crate) fn read_design(paths: &[PathBuf]) -> Result<(Vec<SourceFile>, FrontOptions)> {
     let mut list = Vec::new();
     for p in paths {
         if p.is_dir() {

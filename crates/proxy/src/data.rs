@@ -112,6 +112,29 @@ pub fn split_points(tasks: &[Task], fraction: f64, seed: u64) -> Split {
     split
 }
 
+/// Split each task's *training* designs of `split` again: `fraction` of them become the watched
+/// designs (early stopping, decision fitting) and the rest are trained on; the held-out designs
+/// of `split` are left out of both.
+pub fn split_watched(split: &Split, fraction: f64, seed: u64) -> Split {
+    let mut out = Split::default();
+    for (t, train) in split.train.iter().enumerate() {
+        let mut idx = train.clone();
+        Rng::new(seed).fork(0x5EED_0000 + t as u64).shuffle(&mut idx);
+        let n = idx.len();
+        let mut k = (n as f64 * fraction).round() as usize;
+        if k == 0 && n >= 3 && fraction > 0.0 {
+            k = 1;
+        }
+        let mut held = idx[..k].to_vec();
+        let mut rest = idx[k..].to_vec();
+        held.sort_unstable();
+        rest.sort_unstable();
+        out.held.push(held);
+        out.train.push(rest);
+    }
+    out
+}
+
 /// A kernel's family: its name without size/variant suffixes (`atax-medium` → `atax`), so that
 /// holding out a family leaves no sibling of it in training.
 pub fn family(kernel: &str) -> &str {

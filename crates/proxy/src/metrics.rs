@@ -2,9 +2,10 @@
 //! over pairs whose latencies clearly differ, per-kernel breakdowns, and the calibration of the
 //! uncertainty (accuracy of the most-certain half of pairs against the least-certain half).
 
-use crate::data::{pair_label, Task};
+use crate::data::{pair_label, PairLabel, Task};
 use crate::error::Result;
-use crate::model::{PairScore, ProxyModel};
+use crate::model::{reduce, Decision, PairScore, ProxyModel};
+use crate::network::OBJECTIVES;
 use serde::Serialize;
 
 /// Pairs scored per tensor batch: bounds memory on kernels with hundreds of thousands of pairs.
@@ -35,6 +36,9 @@ pub struct Summary {
     pub latency_accuracy: f64,
     /// True class counts: A dominates, B dominates, neither.
     pub class_counts: [usize; 3],
+    /// Per objective (latency, LUT, FF, DSP, BRAM): accuracy of the 3-way "A lower / B lower /
+    /// equal" judgement, over every pair.
+    pub objective_accuracy: [f64; OBJECTIVES],
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -51,6 +55,40 @@ pub struct Metrics {
     pub summary: Summary,
     pub calibration: Calibration,
     pub per_kernel: Vec<KernelMetrics>,
+    /// The same pairs judged by the direct heads alone (the default [`Decision`]), for
+    /// comparison with the model's fitted decision.
+    pub direct_heads: Summary,
+    /// The same pairs judged by the analytical estimator alone (its log numbers in the graph's
+    /// global features: Pareto comparison of its five objectives, and its latency order): the
+    /// floor a learnt model must beat.
+    pub estimator: Summary,
+}
+
+/// The estimator's own judgement of a pair, from the graph-level features.
+pub fn estimator_judgement(a: &crate::graph::DesignGraph, b: &crate::graph::DesignGraph) -> PairScore {
+    let (mut a_le, mut b_le, mut eq) = (true, true, true);
+    let mut p_objectives = [[0f32; 3]; OBJECTIVES];
+    for k in 0..OBJECTIVES {
+        let (x, y) = (a.global[k], b.global[k]);
+        let c = if (x - y).abs() < 1e-6 { 2 } else if x < y { 0 } else { 1 };
+        p_objectives[k][c] = 1.0;
+        a_le &= c != 1;
+        b_le &= c != 0;
+        eq &= c == 2;
+    }
+    let dom = if eq { [0.0, 0.0, 1.0] } else if a_le { [1.0, 0.0, 0.0] } else if b_le { [0.0, 1.0, 0.0] } else { [0.0, 0.0, 1.0] };
+    let lat = p_objectives[0][0] + 0.5 * p_objectives[0][2];
+    PairScore {
+        p_a_dominates: dom[0],
+        p_b_dominates: dom[1],
+        p_neither: dom[2],
+        p_latency_a_faster: lat,
+        dominance_entropy: 0.0,
+        latency_entropy: 0.0,
+        dominance_std: 0.0,
+        latency_std: 0.0,
+        p_objectives,
+    }
 }
 
 /// One judged pair.
@@ -62,16 +100,33 @@ pub struct Judged {
     /// (truth A faster, predicted A faster) for pairs whose latencies differ by more than 1%.
     pub latency: Option<(bool, bool)>,
     pub latency_uncertainty: f32,
+    /// Per objective: (truth, predicted) class, 0 A lower, 1 B lower, 2 equal.
+    pub objectives: [(u32, u32); OBJECTIVES],
+}
+
+fn argmax3(p: &[f32; 3]) -> u32 {
+    if p[0] >= p[1] && p[0] >= p[2] {
+        0
+    } else if p[1] >= p[2] {
+        1
+    } else {
+        2
+    }
 }
 
 pub fn judge(score: &PairScore, a: &hlsseek_qor::Qor, b: &hlsseek_qor::Qor) -> Judged {
-    let label = pair_label(a, b);
+    judge_with_label(score, &pair_label(a, b))
+}
+
+/// [`judge`] against an already computed label.
+pub fn judge_with_label(score: &PairScore, label: &PairLabel) -> Judged {
     Judged {
         truth: label.dominance,
         predicted: crate::data::dominance_class(score.dominance()),
         dominance_uncertainty: score.dominance_entropy,
         latency: label.latency_clear.then(|| (label.a_faster == Some(true), score.p_latency_a_faster > 0.5)),
         latency_uncertainty: score.latency_entropy,
+        objectives: std::array::from_fn(|k| (label.objectives[k], argmax3(&score.p_objectives[k]))),
     }
 }
 
@@ -79,7 +134,11 @@ pub fn summarise(judged: &[Judged]) -> Summary {
     let mut counts = [0usize; 3];
     let mut hits = [0usize; 3];
     let (mut lat_n, mut lat_ok) = (0usize, 0usize);
+    let mut obj_ok = [0usize; OBJECTIVES];
     for j in judged {
+        for (ok, (t, p)) in obj_ok.iter_mut().zip(&j.objectives) {
+            *ok += (t == p) as usize;
+        }
         counts[j.truth as usize] += 1;
         hits[j.truth as usize] += (j.truth == j.predicted) as usize;
         if let Some((t, p)) = j.latency {
@@ -97,6 +156,7 @@ pub fn summarise(judged: &[Judged]) -> Summary {
         latency_pairs: lat_n,
         latency_accuracy: ratio(lat_ok, lat_n),
         class_counts: counts,
+        objective_accuracy: obj_ok.map(|k| ratio(k, n)),
     }
 }
 
@@ -134,15 +194,22 @@ pub fn evaluate(
     let total: usize = pairs.iter().map(Vec::len).sum();
     let mut done = 0;
     let mut all = Vec::with_capacity(total);
+    let mut direct = Vec::with_capacity(total);
+    let mut est = Vec::with_capacity(total);
     let mut per_kernel = Vec::new();
     for (t, task) in tasks.iter().enumerate() {
         let Some(task_pairs) = pairs.get(t).filter(|p| !p.is_empty()) else { continue };
         let emb = embed_all(model, task)?;
         let mut judged = Vec::with_capacity(task_pairs.len());
         for (c, chunk) in task_pairs.chunks(CHUNK).enumerate() {
-            let scores = model.score_embedded(&emb, chunk, passes, seed ^ ((t as u64) << 40) ^ c as u64)?;
-            for (s, &(i, j)) in scores.iter().zip(chunk) {
-                judged.push(judge(s, &task.designs[i].qor, &task.designs[j].qor));
+            let raw = model.raw_embedded(&emb, chunk, passes, seed ^ ((t as u64) << 40) ^ c as u64)?;
+            let scores = reduce(&raw, &model.meta.decision);
+            let plain = reduce(&raw, &Decision::default());
+            for ((s, d), &(i, j)) in scores.iter().zip(&plain).zip(chunk) {
+                let (a, b) = (&task.designs[i].qor, &task.designs[j].qor);
+                judged.push(judge(s, a, b));
+                direct.push(judge(d, a, b));
+                est.push(judge(&estimator_judgement(&task.designs[i].graph, &task.designs[j].graph), a, b));
             }
             done += chunk.len();
             progress(done, total);
@@ -150,7 +217,7 @@ pub fn evaluate(
         per_kernel.push(KernelMetrics { kernel: task.kernel.clone(), version: task.version.clone(), summary: summarise(&judged) });
         all.extend(judged);
     }
-    Ok(Metrics { summary: summarise(&all), calibration: calibration(&all), per_kernel })
+    Ok(Metrics { summary: summarise(&all), calibration: calibration(&all), per_kernel, direct_heads: summarise(&direct), estimator: summarise(&est) })
 }
 
 /// Embeddings of every design of a task, in design order.
@@ -168,7 +235,14 @@ mod tests {
     use super::*;
 
     fn j(truth: u32, predicted: u32, u: f32) -> Judged {
-        Judged { truth, predicted, dominance_uncertainty: u, latency: Some((true, truth == predicted)), latency_uncertainty: u }
+        Judged {
+            truth,
+            predicted,
+            dominance_uncertainty: u,
+            latency: Some((true, truth == predicted)),
+            latency_uncertainty: u,
+            objectives: [(2, 2); OBJECTIVES],
+        }
     }
 
     #[test]

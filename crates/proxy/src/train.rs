@@ -2,11 +2,11 @@
 //! 3-way dominance loss plus latency, per-objective and per-design auxiliary terms, AdamW,
 //! early stopping on held-out pairs; and [`update`], online fine-tuning with replay.
 
-use crate::data::{heldout_pairs, pair_label, Split, Task};
+use crate::data::{heldout_pairs, pair_label, PairLabel, Split, Task};
 use crate::error::{ProxyError, Result};
 use crate::graph::{DesignGraph, Normalisation};
-use crate::metrics::{evaluate, Summary};
-use crate::model::ProxyModel;
+use crate::metrics::{embed_all, judge_with_label, summarise, Summary};
+use crate::model::{reduce, Decision, ProxyModel, RawPass, RawScores};
 use crate::network::{ModelConfig, OBJECTIVES};
 use crate::rng::Rng;
 use candle_core::{DType, Tensor, D};
@@ -31,6 +31,10 @@ pub struct TrainConfig {
     /// Stop after the epoch that crosses this many seconds of training (None: no limit).
     #[serde(default)]
     pub time_budget_s: Option<f64>,
+    /// Fit the [`Decision`] (how the heads are combined) on the watched pairs every epoch;
+    /// otherwise the direct heads alone are used.
+    #[serde(default)]
+    pub fit_decision: bool,
 }
 
 impl Default for TrainConfig {
@@ -39,13 +43,14 @@ impl Default for TrainConfig {
             model: ModelConfig::default(),
             seed: 17,
             max_epochs: 40,
-            patience: 6,
+            patience: 20,
             lr: 3e-3,
             weight_decay: 1e-4,
             group: 16,
             groups_per_step: 4,
             monitor_pairs: 1500,
             time_budget_s: None,
+            fit_decision: true,
         }
     }
 }
@@ -60,14 +65,24 @@ pub struct TrainEvent {
     pub loss: f32,
     /// Held-out summary at the end of an epoch.
     pub monitor: Option<Summary>,
+    /// At the end of an epoch: the summary over tasks kept wholly out of training (validation
+    /// kernels), when the split has any.
+    pub unseen: Option<Summary>,
 }
 
 #[derive(Clone, Debug, Serialize)]
 pub struct EpochLog {
     pub epoch: usize,
     pub loss: f32,
+    /// Watched pairs under the decision fitted at this epoch.
     pub monitor: Summary,
     pub score: f64,
+    pub decision: Decision,
+    /// Watched pairs under the direct heads alone.
+    pub direct: Summary,
+    /// Pairs of the tasks kept wholly out of training (validation kernels), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unseen: Option<Summary>,
 }
 
 pub struct TrainOutcome {
@@ -98,6 +113,67 @@ fn class_weights(tasks: &[Task], train: &[Vec<usize>], rng: &mut Rng) -> [f32; 3
     let w: Vec<f64> = counts.iter().map(|c| (total / c).sqrt()).collect();
     let mean = w.iter().sum::<f64>() / 3.0;
     [(w[0] / mean) as f32, (w[1] / mean) as f32, (w[2] / mean) as f32]
+}
+
+/// Deterministic (dropout off) head outputs and labels of the given pairs of every task.
+pub fn raw_pairs(model: &ProxyModel, tasks: &[Task], pairs: &[Vec<(usize, usize)>]) -> Result<Vec<(RawPass, PairLabel)>> {
+    let mut out = Vec::new();
+    for (t, task) in tasks.iter().enumerate() {
+        let Some(tp) = pairs.get(t).filter(|p| !p.is_empty()) else { continue };
+        let emb = embed_all(model, task)?;
+        for chunk in tp.chunks(4096) {
+            let raw = model.raw_embedded(&emb, chunk, 0, 0)?;
+            for (r, &(i, j)) in raw.passes[0].iter().zip(chunk) {
+                out.push((*r, pair_label(&task.designs[i].qor, &task.designs[j].qor)));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Summary of deterministic head outputs under a decision.
+pub fn summarise_raw(raw: &[(RawPass, PairLabel)], d: &Decision) -> Summary {
+    let scores = reduce(&RawScores { passes: vec![raw.iter().map(|r| r.0).collect()] }, d);
+    let judged: Vec<_> = scores
+        .iter()
+        .zip(raw)
+        .map(|(s, (_, l))| judge_with_label(s, l))
+        .collect();
+    summarise(&judged)
+}
+
+/// Choose how the heads are combined ([`Decision`]), on the watched pairs only: the dominance
+/// mix and "neither" bias that maximise the mean of accuracy and balanced accuracy among those
+/// whose plain accuracy is at least the always-"neither" rate (the highest accuracy when none
+/// is), and the latency mix that maximises latency accuracy.
+pub fn fit_decision(raw: &[(RawPass, PairLabel)]) -> (Decision, Summary) {
+    let neither = raw.iter().filter(|r| r.1.dominance == 2).count() as f64 / raw.len().max(1) as f64;
+    let mut best: Option<(bool, f64, Decision)> = None;
+    for w in [0.0, 0.25, 0.5, 0.75, 1.0] {
+        for b in [-1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 3.0] {
+            let d = Decision { objective_weight: w, neither_bias: b, ..Decision::default() };
+            let s = summarise_raw(raw, &d);
+            let ok = s.dominance_accuracy >= neither;
+            let v = if ok { (s.dominance_accuracy + s.dominance_balanced_accuracy) / 2.0 } else { s.dominance_accuracy };
+            if best.as_ref().is_none_or(|(bo, bv, _)| (ok && !bo) || (ok == *bo && v > *bv + 1e-12)) {
+                best = Some((ok, v, d));
+            }
+        }
+    }
+    let mut d = best.map(|b| b.2).unwrap_or_default();
+    let mut best_lat = (f64::NEG_INFINITY, d);
+    for mu in [0.0, 0.25, 0.5, 0.75, 1.0] {
+        for (alpha, scale) in [(0.0, 0.0), (0.25, 1.0), (0.5, 1.0), (0.75, 1.0), (0.25, 4.0), (0.5, 4.0), (0.75, 4.0), (1.0, 1.0)] {
+            let c = Decision { latency_objective_weight: mu, estimator_weight: alpha, estimator_scale: scale, ..d };
+            let s = summarise_raw(raw, &c);
+            if s.latency_accuracy > best_lat.0 + 1e-12 {
+                best_lat = (s.latency_accuracy, c);
+            }
+        }
+    }
+    d = best_lat.1;
+    let s = summarise_raw(raw, &d);
+    (d, s)
 }
 
 /// One group: a task and some of its designs.
@@ -226,8 +302,18 @@ pub fn train(tasks: &[Task], split: &Split, cfg: &TrainConfig, progress: &mut dy
             p
         })
         .collect();
+    // Tasks with no training design are validation kernels: watched separately, and the
+    // decision is fitted on them (the question is then how the model does on kernels it never
+    // saw), while the score weighs seen-kernel points and unseen kernels equally.
+    let unseen_task = |t: usize| split.train.get(t).is_none_or(|v| v.is_empty());
+    let pick = |unseen: bool| -> Vec<Vec<(usize, usize)>> {
+        monitor.iter().enumerate().map(|(t, p)| if unseen_task(t) == unseen { p.clone() } else { Vec::new() }).collect()
+    };
+    let (monitor_seen, monitor_unseen) = (pick(false), pick(true));
     let has_monitor = monitor.iter().any(|p| !p.is_empty());
+    let has_unseen = monitor_unseen.iter().any(|p| !p.is_empty());
     let (mut best, mut best_epoch, mut best_snap) = (f64::NEG_INFINITY, 0, snapshot(&model)?);
+    let mut best_decision = Decision::default();
     let mut history = Vec::new();
     let started = std::time::Instant::now();
     for epoch in 1..=cfg.max_epochs {
@@ -244,17 +330,40 @@ pub fn train(tasks: &[Task], split: &Split, cfg: &TrainConfig, progress: &mut dy
                 return Err(ProxyError::Invalid(format!("training diverged (loss {l}) at epoch {epoch}")));
             }
             loss_sum += l;
-            progress(&TrainEvent { epoch, max_epochs: cfg.max_epochs, step: s + 1, steps: steps.len(), loss: l, monitor: None });
+            progress(&TrainEvent { epoch, max_epochs: cfg.max_epochs, step: s + 1, steps: steps.len(), loss: l, monitor: None, unseen: None });
         }
         let loss = loss_sum / steps.len().max(1) as f32;
-        let summary = if has_monitor { evaluate(&model, tasks, &monitor, 0, 0, &mut |_, _| {})?.summary } else { Summary::default() };
-        let score = if has_monitor { monitor_score(&summary) } else { -(loss as f64) };
-        progress(&TrainEvent { epoch, max_epochs: cfg.max_epochs, step: steps.len(), steps: steps.len(), loss, monitor: Some(summary.clone()) });
-        history.push(EpochLog { epoch, loss, monitor: summary, score });
+        let (decision, summary, direct, unseen) = if has_monitor {
+            let raw = raw_pairs(&model, tasks, &monitor_seen)?;
+            let raw_unseen = if has_unseen { raw_pairs(&model, tasks, &monitor_unseen)? } else { Vec::new() };
+            let fit_on = if has_unseen { &raw_unseen } else { &raw };
+            let d = if cfg.fit_decision { fit_decision(fit_on).0 } else { Decision::default() };
+            let unseen = has_unseen.then(|| summarise_raw(&raw_unseen, &d));
+            (d, summarise_raw(&raw, &d), summarise_raw(&raw, &Decision::default()), unseen)
+        } else {
+            (Decision::default(), Summary::default(), Summary::default(), None)
+        };
+        let score = match (&unseen, has_monitor) {
+            (Some(u), _) if summary.pairs > 0 => (monitor_score(&summary) + monitor_score(u)) / 2.0,
+            (Some(u), _) => monitor_score(u),
+            (None, true) => monitor_score(&summary),
+            (None, false) => -(loss as f64),
+        };
+        progress(&TrainEvent {
+            epoch,
+            max_epochs: cfg.max_epochs,
+            step: steps.len(),
+            steps: steps.len(),
+            loss,
+            monitor: Some(summary.clone()),
+            unseen: unseen.clone(),
+        });
+        history.push(EpochLog { epoch, loss, monitor: summary, score, decision, direct, unseen });
         if score > best {
             best = score;
             best_epoch = epoch;
             best_snap = snapshot(&model)?;
+            best_decision = decision;
         } else if epoch - best_epoch >= cfg.patience {
             break;
         }
@@ -263,6 +372,8 @@ pub fn train(tasks: &[Task], split: &Split, cfg: &TrainConfig, progress: &mut dy
         }
     }
     restore(&model, &best_snap)?;
+    let mut model = model;
+    model.meta.decision = best_decision;
     Ok(TrainOutcome { model, best_epoch, history })
 }
 

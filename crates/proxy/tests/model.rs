@@ -8,6 +8,7 @@ use hlsseek_proxy::metrics::evaluate;
 use hlsseek_proxy::network::ModelConfig;
 use hlsseek_proxy::synthetic::{self, Family};
 use hlsseek_proxy::train::{train, update, TrainConfig, UpdateConfig};
+use hlsseek_proxy::model::Decision;
 use hlsseek_proxy::{ProxyError, ProxyModel, ToolVersion, FEATURE_VERSION};
 
 fn small_config(seed: u64, epochs: usize) -> TrainConfig {
@@ -56,6 +57,43 @@ fn swapping_designs_swaps_the_answers_pass_by_pass() {
     let same = model.score(&graphs, &[(3, 3)], 16, 5).unwrap()[0];
     assert!((same.p_a_dominates - same.p_b_dominates).abs() < 1e-6);
     assert!((same.p_latency_a_faster - 0.5).abs() < 1e-6);
+}
+
+#[test]
+fn combining_the_heads_keeps_the_antisymmetry() {
+    let (mut model, tasks) = untrained();
+    model.meta.decision = Decision { objective_weight: 0.5, neither_bias: 1.0, latency_objective_weight: 0.5, estimator_weight: 0.5, estimator_scale: 2.0 };
+    let graphs: Vec<_> = tasks[1].designs.iter().take(8).map(|d| &d.graph).collect();
+    let pairs = all_pairs(graphs.len());
+    let swapped: Vec<_> = pairs.iter().map(|&(i, j)| (j, i)).collect();
+    for passes in [0, 16] {
+        let ab = model.score(&graphs, &pairs, passes, 3).unwrap();
+        let ba = model.score(&graphs, &swapped, passes, 3).unwrap();
+        for (x, y) in ab.iter().zip(&ba) {
+            let s = y.swapped();
+            for (u, v) in [
+                (x.p_a_dominates, s.p_a_dominates),
+                (x.p_b_dominates, s.p_b_dominates),
+                (x.p_neither, s.p_neither),
+                (x.p_latency_a_faster, s.p_latency_a_faster),
+            ] {
+                assert!((u - v).abs() < 1e-6, "{x:?} vs {y:?}");
+            }
+            for k in 0..5 {
+                for c in 0..3 {
+                    assert!((x.p_objectives[k][c] - s.p_objectives[k][c]).abs() < 1e-6);
+                }
+            }
+            assert!((x.p_a_dominates + x.p_b_dominates + x.p_neither - 1.0).abs() < 1e-5);
+        }
+    }
+    let same = model.score(&graphs, &[(2, 2)], 16, 5).unwrap()[0];
+    assert!((same.p_a_dominates - same.p_b_dominates).abs() < 1e-6);
+    assert!((same.p_latency_a_faster - 0.5).abs() < 1e-6);
+    // The decision travels with the model.
+    let dir = tempfile::tempdir().unwrap();
+    model.save(dir.path()).unwrap();
+    assert_eq!(ProxyModel::load(dir.path()).unwrap().meta.decision, model.meta.decision);
 }
 
 #[test]

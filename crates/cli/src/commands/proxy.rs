@@ -6,8 +6,9 @@ use anyhow::{Context, Result};
 use hlsseek_estimate::{estimate, Profile};
 use crate::input::load_sources;
 use hlsseek_front::parse_kernel;
-use hlsseek_proxy::data::{all_pairs, data_hash, family, heldout_pairs, load_hlsyn, split_points, Split, Task};
+use hlsseek_proxy::data::{all_pairs, data_hash, family, heldout_pairs, load_hlsyn, split_points, split_watched, Split, Task};
 use hlsseek_proxy::metrics::{evaluate, Metrics};
+use hlsseek_proxy::network::ModelConfig;
 use hlsseek_proxy::train::{train, TrainConfig, TrainEvent};
 use hlsseek_proxy::{encode, ProxyModel, ToolVersion};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -47,6 +48,29 @@ pub enum ProxyCommand {
         /// Dropout passes for the held-out report.
         #[arg(long, default_value_t = 16)]
         passes: usize,
+        /// Epochs without improvement of the watched score before stopping.
+        #[arg(long, default_value_t = 20)]
+        patience: usize,
+        /// Initial learning rate (cosine decay to a tenth over `--epochs`).
+        #[arg(long, default_value_t = 3e-3)]
+        lr: f64,
+        /// Width of the graph encoder (and of the embedding).
+        #[arg(long, default_value_t = 64)]
+        hidden: usize,
+        /// Width of the pairwise head's hidden layers (the MC-dropout cost grows with its square).
+        #[arg(long, default_value_t = 64)]
+        head_hidden: usize,
+        /// Dropout rate of the head.
+        #[arg(long, default_value_t = 0.15)]
+        dropout: f32,
+        /// `--split kernels`: also keep this many training families out of training (seeded
+        /// choice) and watch all their pairs, so early stopping and the decision see unseen
+        /// kernels, not only unseen points of seen kernels.
+        #[arg(long, default_value_t = 0)]
+        validate_families: usize,
+        /// Report with the direct heads alone instead of fitting how the heads are combined.
+        #[arg(long)]
+        no_fit_decision: bool,
         #[arg(long)]
         json: bool,
     },
@@ -62,6 +86,9 @@ pub enum ProxyCommand {
         model: Option<PathBuf>,
         #[arg(long, default_value_t = 16)]
         passes: usize,
+        /// Only these kernel families (comma-separated; all when omitted).
+        #[arg(long)]
+        families: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -110,10 +137,37 @@ pub enum ProxyCommand {
 
 pub fn run(cmd: ProxyCommand) -> Result<u8> {
     match cmd {
-        ProxyCommand::Train { hlsyn, out, epochs, split, holdout, seed, max_minutes, passes, json } => {
-            train_cmd(&hlsyn, &out, epochs, &split, &holdout, seed, max_minutes, passes, json)
+        ProxyCommand::Train {
+            hlsyn,
+            out,
+            epochs,
+            split,
+            holdout,
+            seed,
+            max_minutes,
+            passes,
+            patience,
+            lr,
+            hidden,
+            head_hidden,
+            dropout,
+            validate_families,
+            no_fit_decision,
+            json,
+        } => {
+            let cfg = TrainConfig {
+                seed,
+                max_epochs: epochs,
+                patience,
+                lr,
+                time_budget_s: max_minutes.map(|m| m * 60.0),
+                fit_decision: !no_fit_decision,
+                model: ModelConfig { hidden, embed: hidden, head_hidden, dropout, ..ModelConfig::default() },
+                ..TrainConfig::default()
+            };
+            train_cmd(&hlsyn, &out, cfg, &split, &holdout, validate_families, passes, json)
         }
-        ProxyCommand::Eval { hlsyn, version, model, passes, json } => eval_cmd(&hlsyn, version, model, passes, json),
+        ProxyCommand::Eval { hlsyn, version, model, passes, families, json } => eval_cmd(&hlsyn, version, model, passes, families, json),
         ProxyCommand::Update { hlsyn, kernel, model, out, steps, json } => update_cmd(&hlsyn, &kernel, model, out, steps, json),
         ProxyCommand::Compare { a, b, top, part, clock, tool, model, passes, seed, json } => {
             compare_cmd(&a, &b, &top, &part, clock, &tool, model, passes, seed, json)
@@ -121,14 +175,14 @@ pub fn run(cmd: ProxyCommand) -> Result<u8> {
     }
 }
 
-fn bar(len: u64, what: &str) -> ProgressBar {
+pub(crate) fn bar(len: u64, what: &str) -> ProgressBar {
     let b = ProgressBar::new(len);
     let template = format!("{{bar:40}} {{pos}}/{{len}} {what} {{elapsed}} (eta {{eta}}) {{msg}}");
     b.set_style(ProgressStyle::with_template(&template).unwrap_or_else(|_| ProgressStyle::default_bar()));
     b
 }
 
-fn load(dir: &Path, versions: &[&str]) -> Result<Vec<Task>> {
+pub(crate) fn load(dir: &Path, versions: &[&str]) -> Result<Vec<Task>> {
     let pb = bar(0, "designs encoded");
     let (tasks, report) = load_hlsyn(dir, versions, &|done, total| {
         pb.set_length(total as u64);
@@ -146,7 +200,7 @@ fn load(dir: &Path, versions: &[&str]) -> Result<Vec<Task>> {
     Ok(tasks)
 }
 
-fn model_or_shipped(path: Option<PathBuf>) -> Result<ProxyModel> {
+pub(crate) fn model_or_shipped(path: Option<PathBuf>) -> Result<ProxyModel> {
     Ok(match path {
         Some(p) => ProxyModel::load(&p).with_context(|| format!("loading model {}", p.display()))?,
         None => ProxyModel::shipped().context("loading the shipped model")?,
@@ -154,7 +208,8 @@ fn model_or_shipped(path: Option<PathBuf>) -> Result<ProxyModel> {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn train_cmd(dir: &Path, out: &Path, epochs: usize, split: &str, holdout: &str, seed: u64, max_minutes: Option<f64>, passes: usize, json: bool) -> Result<u8> {
+fn train_cmd(dir: &Path, out: &Path, cfg: TrainConfig, split: &str, holdout: &str, validate_families: usize, passes: usize, json: bool) -> Result<u8> {
+    let (epochs, seed) = (cfg.max_epochs, cfg.seed);
     let start = Instant::now();
     let tasks = load(dir, &["v18", "v20"])?;
     eprintln!("encoded in {:.0} s", start.elapsed().as_secs_f64());
@@ -166,9 +221,32 @@ fn train_cmd(dir: &Path, out: &Path, epochs: usize, split: &str, holdout: &str, 
         (tasks.clone(), Vec::new())
     };
     anyhow::ensure!(!train_tasks.is_empty(), "every kernel is held out");
-    let fraction = if split == "points" { 0.15 } else { 0.10 };
-    let pts: Split = split_points(&train_tasks, fraction, seed);
-    let cfg = TrainConfig { seed, max_epochs: epochs, time_budget_s: max_minutes.map(|m| m * 60.0), ..TrainConfig::default() };
+    // `points`: 15% of each kernel's points are the report, never watched nor trained on; 10% of
+    // the rest are watched for early stopping and the decision. Otherwise 10% are watched.
+    let fraction = 0.10;
+    let report_split: Option<Split> = (split == "points").then(|| split_points(&train_tasks, 0.15, seed));
+    let mut pts: Split = match &report_split {
+        Some(r) => split_watched(r, fraction, seed),
+        None => split_points(&train_tasks, fraction, seed),
+    };
+    // Validation families: kept out of training, every design watched.
+    let mut validation: Vec<String> = Vec::new();
+    if split == "kernels" && validate_families > 0 {
+        let mut fams: Vec<String> = train_tasks.iter().map(|t| family(&t.kernel).to_string()).collect();
+        fams.sort();
+        fams.dedup();
+        hlsseek_proxy::Rng::new(seed).fork(77).shuffle(&mut fams);
+        anyhow::ensure!(validate_families < fams.len(), "--validate-families {validate_families} leaves no family to train on");
+        validation = fams[..validate_families].to_vec();
+        validation.sort();
+        for (t, task) in train_tasks.iter().enumerate() {
+            if validation.iter().any(|f| f == family(&task.kernel)) {
+                pts.held[t] = (0..task.designs.len()).collect();
+                pts.train[t].clear();
+            }
+        }
+        eprintln!("validation families (not trained on, watched): {}", validation.join(","));
+    }
     let pb = bar(epochs as u64, "epochs");
     let mut on_event = |e: &TrainEvent| {
         pb.set_position(e.epoch as u64 - 1);
@@ -177,9 +255,15 @@ fn train_cmd(dir: &Path, out: &Path, epochs: usize, split: &str, holdout: &str, 
             Some(m) => {
                 pb.set_position(e.epoch as u64);
                 // Printed whether or not the bar is drawn, so logs of unattended runs show progress.
+                let unseen = e.unseen.as_ref().map_or(String::new(), |u| {
+                    format!(
+                        "  | validation kernels dominance {:.4} (balanced {:.4})  latency {:.4}",
+                        u.dominance_accuracy, u.dominance_balanced_accuracy, u.latency_accuracy
+                    )
+                });
                 pb.suspend(|| {
                     eprintln!(
-                        "epoch {:>3} ({:>5.0} s): loss {:.4}  held-out dominance {:.4} (balanced {:.4})  latency {:.4}",
+                        "epoch {:>3} ({:>5.0} s): loss {:.4}  held-out dominance {:.4} (balanced {:.4})  latency {:.4}{unseen}",
                         e.epoch,
                         start.elapsed().as_secs_f64(),
                         e.loss,
@@ -198,8 +282,8 @@ fn train_cmd(dir: &Path, out: &Path, epochs: usize, split: &str, holdout: &str, 
 
     let mut reports: Vec<(&str, Metrics)> = Vec::new();
     let quiet = &mut |_: usize, _: usize| {};
-    if split == "points" {
-        let pairs: Vec<_> = pts.held.iter().zip(&pts.train).map(|(h, t)| heldout_pairs(h, t)).collect();
+    if let Some(r) = &report_split {
+        let pairs: Vec<_> = r.held.iter().zip(&r.train).map(|(h, t)| heldout_pairs(h, t)).collect();
         reports.push(("held_out_points", evaluate(&model, &train_tasks, &pairs, passes, seed, quiet)?));
     }
     if split == "kernels" && !held_tasks.is_empty() {
@@ -217,7 +301,10 @@ fn train_cmd(dir: &Path, out: &Path, epochs: usize, split: &str, holdout: &str, 
         "tasks": tasks.iter().map(|t| format!("{}/{}", t.version, t.kernel)).collect::<Vec<_>>(),
         "split": split,
         "held_out_families": if split == "kernels" { families.clone() } else { Vec::new() },
+        "validation_families": validation,
+        "decision": model.meta.decision,
         "monitor_fraction": fraction,
+        "report_fraction": if split == "points" { 0.15 } else { 0.0 },
         "config": cfg,
         "best_epoch": outcome.best_epoch,
         "epochs_run": outcome.history.len(),
@@ -260,15 +347,31 @@ fn print_metrics(m: &Metrics) {
         pct(c.latency.certain_accuracy),
         pct(c.latency.uncertain_accuracy)
     );
+    let objs = |s: &hlsseek_proxy::metrics::Summary| s.objective_accuracy.iter().map(|a| pct(*a)).collect::<Vec<_>>().join(" / ");
+    println!("  per objective (lat/LUT/FF/DSP/BRAM, lower/higher/equal)  {}", objs(s));
+    for (name, o) in [("direct heads alone", &m.direct_heads), ("estimator alone", &m.estimator)] {
+        println!(
+            "  {name:<28} dominance {} (balanced {}), latency {}; per objective {}",
+            pct(o.dominance_accuracy),
+            pct(o.dominance_balanced_accuracy),
+            pct(o.latency_accuracy),
+            objs(o)
+        );
+    }
 }
 
-fn eval_cmd(dir: &Path, version: Option<String>, model: Option<PathBuf>, passes: usize, json: bool) -> Result<u8> {
+fn eval_cmd(dir: &Path, version: Option<String>, model: Option<PathBuf>, passes: usize, families: Option<String>, json: bool) -> Result<u8> {
     let model = model_or_shipped(model)?;
     let versions: Vec<&str> = match &version {
         Some(v) => vec![v.as_str()],
         None => vec!["v18", "v20"],
     };
-    let tasks = load(dir, &versions)?;
+    let mut tasks = load(dir, &versions)?;
+    if let Some(f) = &families {
+        let keep: Vec<&str> = f.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+        tasks.retain(|t| keep.contains(&family(&t.kernel)));
+        anyhow::ensure!(!tasks.is_empty(), "no kernel of the families {f}");
+    }
     let pairs: Vec<_> = tasks.iter().map(|t| all_pairs(t.designs.len())).collect();
     let total: usize = pairs.iter().map(Vec::len).sum();
     let pb = bar(total as u64, "pairs");

@@ -34,6 +34,11 @@ enum Command {
     /// The comparative proxy reward model: train, evaluate, compare two designs.
     #[command(subcommand)]
     Proxy(commands::proxy::ProxyCommand),
+    /// Explore a design space's pragma knobs: the proxy picks what deserves real synthesis.
+    Dse(commands::dse::DseArgs),
+    /// Measured experiments: the self-improving reward loop, DSE against random sampling.
+    #[command(subcommand)]
+    Experiment(commands::experiment::ExperimentCommand),
     /// Fetch and cache what optional features need (HLS headers for C simulation).
     Setup(commands::setup::SetupArgs),
 }
@@ -55,6 +60,8 @@ fn main() -> ExitCode {
         Command::Synth(a) => commands::synth::run(a),
         Command::Store(a) => commands::store::run(a),
         Command::Proxy(a) => commands::proxy::run(a),
+        Command::Dse(a) => commands::dse::run(a),
+        Command::Experiment(a) => commands::experiment::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -35,6 +35,14 @@ impl Synthesizer {
         self.backend.as_ref()
     }
 
+    /// The stored answer for `request`, if any, without synthesizing (and without counting a
+    /// hit or miss): what a caller deciding whether to pay for a synthesis needs to know.
+    pub fn stored(&self, request: &SynthRequest) -> Option<Synthesized> {
+        let key = guard_key(request, self.backend.name(), &self.backend.version());
+        let outcome = self.lookup(&key).ok().flatten()?;
+        Some(Synthesized { key, outcome, cached: true, store_error: None })
+    }
+
     pub fn synthesize(&self, request: &SynthRequest) -> Synthesized {
         self.synthesize_many(std::slice::from_ref(request)).remove(0)
     }

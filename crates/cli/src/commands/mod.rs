@@ -1,6 +1,8 @@
 //! One module per subcommand: its clap arguments and its `run`, returning the exit code.
 
 pub mod accuracy;
+pub mod dse;
+pub mod experiment;
 pub mod estimate;
 pub mod proxy;
 pub mod setup;

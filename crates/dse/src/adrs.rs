@@ -19,14 +19,28 @@
 use hlsseek_qor::pareto::{front, objectives};
 use hlsseek_qor::Qor;
 
+/// The denominators' floor of [`adrs`]: one unit of every objective.
+pub const UNIT_FLOORS: [f64; 5] = [1.0; 5];
+
 /// δ(r, f): the largest relative excess of `found` over `reference` in any objective.
 pub fn excess(found: &Qor, reference: &Qor) -> f64 {
+    excess_with(found, reference, &UNIT_FLOORS)
+}
+
+/// δ with per-objective floors: `max_k max(0, (f_k − r_k) / max(r_k, floor_k))`.
+pub fn excess_with(found: &Qor, reference: &Qor, floors: &[f64; 5]) -> f64 {
     let (f, r) = (objectives(found), objectives(reference));
-    f.iter().zip(&r).map(|(&fk, &rk)| ((fk as f64 - rk as f64) / (rk.max(1) as f64)).max(0.0)).fold(0.0, f64::max)
+    (0..5).map(|k| ((f[k] as f64 - r[k] as f64) / (r[k] as f64).max(floors[k])).max(0.0)).fold(0.0, f64::max)
 }
 
 /// ADRS of `found` against the Pareto front of `reference` (see the module documentation).
 pub fn adrs(found: &[Qor], reference: &[Qor]) -> f64 {
+    adrs_with(found, reference, &UNIT_FLOORS)
+}
+
+/// [`adrs`] with per-objective floors under the denominators (e.g. 1% of a part's capacity for
+/// the resources, so a design using 0 DSPs does not make every DSP count 100% of an excess).
+pub fn adrs_with(found: &[Qor], reference: &[Qor], floors: &[f64; 5]) -> f64 {
     let front_idx = front(reference);
     if front_idx.is_empty() {
         return 0.0;
@@ -34,7 +48,7 @@ pub fn adrs(found: &[Qor], reference: &[Qor]) -> f64 {
     if found.is_empty() {
         return f64::INFINITY;
     }
-    let total: f64 = front_idx.iter().map(|&i| found.iter().map(|f| excess(f, &reference[i])).fold(f64::INFINITY, f64::min)).sum();
+    let total: f64 = front_idx.iter().map(|&i| found.iter().map(|f| excess_with(f, &reference[i], floors)).fold(f64::INFINITY, f64::min)).sum();
     total / front_idx.len() as f64
 }
 

@@ -10,10 +10,14 @@
 //!   with a note, but a search must not count a failed run as a design it found;
 //! - the reference is the Pareto front of all valid records with numbers; ADRS
 //!   ([`crate::adrs`]) of each run's successful designs against it;
+//! - ADRS is also given with the resources' denominators floored at 1% of the VU9P's capacity
+//!   ([`part_floors`]): some HLSyn records report 0 DSPs for designs that plainly multiply in
+//!   floating point, and against such a point every DSP of a found design counts a whole
+//!   100% of excess, so the plain number can be decided by one record;
 //! - proxy and random run with the same budget and the same seeds; no result store is used,
 //!   so every run pays for its own syntheses.
 
-use crate::adrs::adrs;
+use crate::adrs::{adrs, adrs_with};
 use crate::error::Result;
 use crate::pool::{Encoding, Pool, PoolSpec};
 use crate::search::{embed_pool, proxy_search, random_search, SearchConfig};
@@ -101,6 +105,17 @@ pub fn default_kernels(ds: &Hlsyn, version: &str, budget: usize, families: &[Str
     Ok(out)
 }
 
+/// Floors for [`adrs_with`]: 1 cycle, and 1% of the VU9P's LUT, FF, DSP and BRAM18K.
+pub fn part_floors() -> [f64; 5] {
+    match hlsseek_estimate::Profile::builtin("vu9p") {
+        Ok(p) => {
+            let c = p.capacity;
+            [1.0, c.lut as f64 / 100.0, c.ff as f64 / 100.0, c.dsp as f64 / 100.0, c.bram18k as f64 / 100.0]
+        }
+        Err(_) => crate::adrs::UNIT_FLOORS,
+    }
+}
+
 /// One kernel's results.
 #[derive(Clone, Debug, Serialize)]
 pub struct KernelResult {
@@ -117,6 +132,11 @@ pub struct KernelResult {
     pub random: Vec<f64>,
     pub proxy_mean: f64,
     pub random_mean: f64,
+    /// ADRS per seed with [`part_floors`], and their means.
+    pub proxy_floored: Vec<f64>,
+    pub random_floored: Vec<f64>,
+    pub proxy_floored_mean: f64,
+    pub random_floored_mean: f64,
     /// Mean failed syntheses per run.
     pub proxy_failures: f64,
     pub random_failures: f64,
@@ -150,6 +170,8 @@ pub fn run_case(case: &Case, model: &ProxyModel, cfg: &SearchConfig, seeds: usiz
     let hits = |found: &[Qor]| found.iter().any(|q| ref_front.contains(q));
     let (mut proxy, mut random, mut pf, mut rf, mut ph, mut rh) = (Vec::new(), Vec::new(), 0usize, 0usize, 0usize, 0usize);
     let mut proxy_seconds = 0.0;
+    let floors = part_floors();
+    let (mut proxy_floored, mut random_floored) = (Vec::new(), Vec::new());
     for s in 0..seeds {
         let c = SearchConfig { seed: cfg.seed.wrapping_add(s as u64), ..cfg.clone() };
         let p = proxy_search(&pool, model, &emb, &synth, &target, &c, &mut |_, _, _| {})?;
@@ -158,6 +180,8 @@ pub fn run_case(case: &Case, model: &ProxyModel, cfg: &SearchConfig, seeds: usiz
         let (pq, rq) = (p.found(), r.found());
         proxy.push(adrs(&pq, &reference));
         random.push(adrs(&rq, &reference));
+        proxy_floored.push(adrs_with(&pq, &reference, &floors));
+        random_floored.push(adrs_with(&rq, &reference, &floors));
         pf += p.failures;
         rf += r.failures;
         ph += hits(&pq) as usize;
@@ -174,6 +198,10 @@ pub fn run_case(case: &Case, model: &ProxyModel, cfg: &SearchConfig, seeds: usiz
         random_mean: mean(&random),
         proxy,
         random,
+        proxy_floored_mean: mean(&proxy_floored),
+        random_floored_mean: mean(&random_floored),
+        proxy_floored,
+        random_floored,
         proxy_failures: pf as f64 / seeds.max(1) as f64,
         random_failures: rf as f64 / seeds.max(1) as f64,
         proxy_hit_front: ph,
@@ -194,6 +222,27 @@ pub struct Summary {
     pub proxy_wins: usize,
     pub random_wins: usize,
     pub ties: usize,
+    /// Median over kernels of the per-kernel mean ADRS (robust to one kernel's outlier).
+    pub proxy_median: f64,
+    pub random_median: f64,
+    /// The same with [`part_floors`].
+    pub proxy_floored_mean: f64,
+    pub random_floored_mean: f64,
+    pub proxy_floored_wins: usize,
+    pub random_floored_wins: usize,
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
 }
 
 pub fn summarise(results: &[KernelResult]) -> Summary {
@@ -201,5 +250,20 @@ pub fn summarise(results: &[KernelResult]) -> Summary {
     let r: Vec<f64> = results.iter().map(|r| r.random_mean).collect();
     let wins = results.iter().filter(|k| k.proxy_mean < k.random_mean).count();
     let losses = results.iter().filter(|k| k.proxy_mean > k.random_mean).count();
-    Summary { kernels: results.len(), proxy_mean: mean(&p), random_mean: mean(&r), proxy_wins: wins, random_wins: losses, ties: results.len() - wins - losses }
+    let pf: Vec<f64> = results.iter().map(|r| r.proxy_floored_mean).collect();
+    let rf: Vec<f64> = results.iter().map(|r| r.random_floored_mean).collect();
+    Summary {
+        kernels: results.len(),
+        proxy_mean: mean(&p),
+        random_mean: mean(&r),
+        proxy_wins: wins,
+        random_wins: losses,
+        ties: results.len() - wins - losses,
+        proxy_median: median(p.clone()),
+        random_median: median(r.clone()),
+        proxy_floored_mean: mean(&pf),
+        random_floored_mean: mean(&rf),
+        proxy_floored_wins: results.iter().filter(|k| k.proxy_floored_mean < k.random_floored_mean).count(),
+        random_floored_wins: results.iter().filter(|k| k.proxy_floored_mean > k.random_floored_mean).count(),
+    }
 }

@@ -85,7 +85,7 @@ pub enum Pick {
     /// Uniformly at random.
     Random,
     /// The proxy's acquisition score and its parts.
-    Proxy { score: f32, p_ok: f32, p_non_dominated: f32, p_gain: f32, p_faster: f32, spread: f32 },
+    Proxy { score: f32, p_ok: f32, p_non_dominated: f32, front_likeness: f32, speed: f32, gap: f32, spread: f32 },
 }
 
 /// A synthesis failure as reported.
@@ -175,6 +175,7 @@ impl State {
 }
 
 /// Synthesize `picks` (pool indices) in one batch and record the answers.
+#[allow(clippy::too_many_arguments)]
 fn synthesize(pool: &Pool, synth: &Synthesizer, target: &Target, state: &mut State, picks: Vec<(usize, Pick)>, round: usize, budget: usize, progress: &mut dyn FnMut(&Evaluated, usize, usize)) {
     let requests: Vec<SynthRequest> = picks
         .iter()
@@ -334,6 +335,53 @@ fn initial_picks(pool: &Pool, n: usize, rng: &mut Rng) -> Vec<(usize, Pick)> {
     picks
 }
 
+/// The proxy's view of the whole pool, computed once per search: each candidate against a
+/// fixed random sample `S` of the pool.
+struct Prior {
+    /// 1 − percentile rank of `D(c) = mean_{s∈S} P(s ≻ c)`: 1 for the candidate the proxy
+    /// thinks least dominated in the pool ("front-likeness").
+    front_like: Vec<f32>,
+    /// `mean_{s∈S} P(lat c < lat s)`: where `c` sits on the latency axis (1 = fastest).
+    speed: Vec<f32>,
+    /// Mean MC-dropout spread of the dominance margin over `S`.
+    spread: Vec<f32>,
+}
+
+impl Prior {
+    /// How far apart two designs sit on the proxy's latency axis. (Spreading along the
+    /// estimator's resource rank as a second axis was tried and did worse: 7 kernels of 20
+    /// better than random instead of 10, docs/dse.md.)
+    fn gap(&self, a: usize, b: usize) -> f32 {
+        (self.speed[a] - self.speed[b]).abs()
+    }
+
+    /// Size of the comparison sample.
+    const SAMPLE: usize = 32;
+
+    fn new(scorer: &mut Scorer, pool: &Pool, rng: &mut Rng) -> Result<Prior> {
+        let n = pool.len();
+        let mut idx: Vec<usize> = (0..n).collect();
+        rng.shuffle(&mut idx);
+        idx.truncate(Self::SAMPLE.min(n));
+        scorer.ensure(idx.iter().flat_map(|&s| (0..n).filter(move |&c| c != s).map(move |c| (s, c))))?;
+        let (mut dominated, mut speed, mut spread) = (vec![0f32; n], vec![0f32; n], vec![0f32; n]);
+        for c in 0..n {
+            let others: Vec<&PairScore> = idx.iter().filter(|&&s| s != c).map(|&s| scorer.get(s, c)).collect();
+            let m = others.len().max(1) as f32;
+            dominated[c] = others.iter().map(|p| p.p_a_dominates).sum::<f32>() / m;
+            speed[c] = others.iter().map(|p| 1.0 - p.p_latency_a_faster).sum::<f32>() / m;
+            spread[c] = others.iter().map(|p| p.dominance_std).sum::<f32>() / m;
+        }
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&a, &b| dominated[a].total_cmp(&dominated[b]));
+        let mut front_like = vec![0f32; n];
+        for (rank, &c) in order.iter().enumerate() {
+            front_like[c] = 1.0 - rank as f32 / n.max(2).saturating_sub(1) as f32;
+        }
+        Ok(Prior { front_like, speed, spread })
+    }
+}
+
 /// Proxy-guided search (module documentation). `emb` is [`embed_pool`] of this pool.
 pub fn proxy_search(pool: &Pool, model: &ProxyModel, emb: &Tensor, synth: &Synthesizer, target: &Target, cfg: &SearchConfig, progress: Progress) -> Result<DseRun> {
     if cfg.budget == 0 {
@@ -349,76 +397,73 @@ pub fn proxy_search(pool: &Pool, model: &ProxyModel, emb: &Tensor, synth: &Synth
     let mut state = State { evaluated: Vec::new(), taken: HashSet::new() };
     let first = initial_picks(pool, cfg.initial.clamp(1, cfg.budget), &mut rng);
     synthesize(pool, synth, target, &mut state, first, 0, cfg.budget, progress);
+    let prior = if state.evaluated.len() < cfg.budget && pool.len() > state.taken.len() { Some(Prior::new(&mut scorer, pool, &mut rng)?) } else { None };
     let mut round = 0;
-    while state.evaluated.len() < cfg.budget && state.taken.len() < pool.len() {
+    while let Some(prior) = prior.as_ref().filter(|_| state.evaluated.len() < cfg.budget && state.taken.len() < pool.len()) {
         round += 1;
         let n = cfg.batch.max(1).min(cfg.budget - state.evaluated.len());
         let remaining: Vec<usize> = (0..pool.len()).filter(|c| !state.taken.contains(c)).collect();
         let front: Vec<usize> = state.front().iter().map(|&i| state.evaluated[i].candidate).collect();
-        let picks = if front.is_empty() {
-            // Nothing has succeeded yet: the proxy has nothing to compare against.
-            let mut r = remaining.clone();
-            rng.shuffle(&mut r);
-            r.into_iter().take(n).map(|c| (c, Pick::Random)).collect()
-        } else {
-            let fastest = state.best_latency().map(|i| state.evaluated[i].candidate).unwrap_or(front[0]);
-            let tried: Vec<(usize, bool)> = state.evaluated.iter().map(|e| (e.candidate, e.qor.is_some())).collect();
-            let p_ok: Vec<f32> = remaining.iter().map(|&c| feasibility.p_ok(c, &tried)).collect();
-            proxy_batch(&mut scorer, &remaining, &p_ok, &front, fastest, n, cfg, &mut rng)?
-        };
+        let tried: Vec<(usize, bool)> = state.evaluated.iter().map(|e| (e.candidate, e.qor.is_some())).collect();
+        let p_ok: Vec<f32> = remaining.iter().map(|&c| feasibility.p_ok(c, &tried)).collect();
+        let found: Vec<usize> = state.evaluated.iter().filter(|e| e.qor.is_some()).map(|e| e.candidate).collect();
+        let picks = proxy_batch(&mut scorer, prior, &remaining, &p_ok, &front, &found, n, cfg, &mut rng)?;
         synthesize(pool, synth, target, &mut state, picks, round, cfg.budget, progress);
     }
     let pairs = scorer.cache.len();
     Ok(finish(Strategy::Proxy, cfg.budget, state, pairs, start))
 }
 
-/// One batch of `n` picks by the acquisition score, filled greedily with each pick assumed to
-/// join the front.
+/// One batch of `n` picks by the acquisition score, filled greedily; each pick is assumed to
+/// succeed and join the front before the next is chosen.
 #[allow(clippy::too_many_arguments)]
-fn proxy_batch(scorer: &mut Scorer, remaining: &[usize], p_ok: &[f32], front: &[usize], fastest: usize, n: usize, cfg: &SearchConfig, rng: &mut Rng) -> Result<Vec<(usize, Pick)>> {
+fn proxy_batch(scorer: &mut Scorer, prior: &Prior, remaining: &[usize], p_ok: &[f32], front: &[usize], found: &[usize], n: usize, cfg: &SearchConfig, rng: &mut Rng) -> Result<Vec<(usize, Pick)>> {
     scorer.ensure(front.iter().flat_map(|&f| remaining.iter().map(move |&c| (f, c))))?;
     struct Acq {
         c: usize,
-        p_nd: f32,
-        p_keep: f32, // Π (1 − P(c ≻ f))
-        p_fast: f32,
-        spread: f32,
         p_ok: f32,
+        /// min over the real front of 1 − P(f ≻ c).
+        p_nd: f32,
+        /// Distance on the proxy's latency axis to the nearest design found.
+        gap: f32,
         jitter: f32,
     }
     let mut acq: Vec<Acq> = remaining
         .iter()
         .zip(p_ok)
         .map(|(&c, &p_ok)| {
-            let (mut p_nd, mut p_keep, mut spread) = (1f32, 1f32, 0f32);
-            for &f in front {
-                let s = scorer.get(f, c);
-                p_nd *= 1.0 - s.p_a_dominates;
-                p_keep *= 1.0 - s.p_b_dominates;
-                spread += s.dominance_std;
-            }
-            let p_fast = 1.0 - scorer.get(fastest, c).p_latency_a_faster;
+            let p_nd = front.iter().map(|&f| 1.0 - scorer.get(f, c).p_a_dominates).fold(1f32, f32::min);
+            let gap = found.iter().map(|&t| prior.gap(c, t)).fold(1f32, f32::min);
             // A tie-breaker far below any score difference that matters, so seeds differ.
-            Acq { c, p_nd, p_keep, p_fast, spread: spread / front.len() as f32, p_ok, jitter: rng.uniform() * 1e-4 }
+            Acq { c, p_ok, p_nd, gap, jitter: rng.uniform() * 1e-4 }
         })
         .collect();
-    let score = |a: &Acq| a.p_ok * (a.p_nd + (1.0 - a.p_keep) + cfg.latency_weight * a.p_fast + cfg.explore * a.spread) + a.jitter;
+    let score = |a: &Acq| {
+        a.p_ok * (prior.front_like[a.c] + a.p_nd + cfg.latency_weight * (a.gap * 4.0).min(1.0) + cfg.explore * prior.spread[a.c]) + a.jitter
+    };
     let mut picks = Vec::with_capacity(n);
     while picks.len() < n && !acq.is_empty() {
         let best = (0..acq.len()).max_by(|&i, &j| score(&acq[i]).total_cmp(&score(&acq[j]))).expect("non-empty");
         let a = acq.swap_remove(best);
+        let c = a.c;
         picks.push((
-            a.c,
-            Pick::Proxy { score: score(&a), p_ok: a.p_ok, p_non_dominated: a.p_nd, p_gain: 1.0 - a.p_keep, p_faster: a.p_fast, spread: a.spread },
+            c,
+            Pick::Proxy {
+                score: score(&a),
+                p_ok: a.p_ok,
+                p_non_dominated: a.p_nd,
+                front_likeness: prior.front_like[c],
+                speed: prior.speed[c],
+                gap: a.gap,
+                spread: prior.spread[c],
+            },
         ));
         if picks.len() < n && !acq.is_empty() {
-            // Assume the pick joins the front: it may dominate the others, and may be faster.
-            let picked = a.c;
-            scorer.ensure(acq.iter().map(|o| (picked, o.c)))?;
+            // Assume the pick succeeds: it may dominate the others and it covers its latency.
+            scorer.ensure(acq.iter().map(|o| (c, o.c)))?;
             for o in &mut acq {
-                let s = scorer.get(picked, o.c);
-                o.p_nd *= 1.0 - s.p_a_dominates;
-                o.p_fast = o.p_fast.min(1.0 - s.p_latency_a_faster);
+                o.p_nd = o.p_nd.min(1.0 - scorer.get(c, o.c).p_a_dominates);
+                o.gap = o.gap.min(prior.gap(o.c, c));
             }
         }
     }

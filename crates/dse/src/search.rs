@@ -2,29 +2,25 @@
 //! batch with the proxy (or at random, the baseline), and keep the Pareto front of what real
 //! synthesis said.
 //!
-//! Proxy-guided rounds (see docs/dse.md for the why):
+//! Proxy-guided rounds (see docs/dse.md for the why and the measurements):
 //! 1. **Start**: the space's default point (minimal pragmas: the low-resource end of the
-//!    trade-off) and designs spread along the *estimator's* Pareto front of the pool (cheap, and
-//!    it spans the latency range), `initial` in all.
-//! 2. **Each round**, for every untried candidate `c`, against the real front `F` found so far:
-//!    - `P(nd)   = Π_{f∈F} (1 − P(f ≻ c))`: the proxy's chance that nothing found dominates `c`;
-//!    - `P(gain) = 1 − Π_{f∈F} (1 − P(c ≻ f))`: its chance that `c` dominates something found;
-//!    - `P(fast) = P(lat c < lat f*)` against the fastest design found (the latency head is the
-//!      proxy's most accurate output, and the fast end of the front is where a miss costs most);
-//!    - `σ`: mean MC-dropout spread of the dominance margin against `F` (exploration);
-//!
-//!    - `P(ok)`: the chance that synthesis succeeds at all, from the designs tried so far: the
-//!      share of failures among the `k` tried designs nearest to `c` in the proxy's embedding
-//!      space (standardised per dimension), smoothed towards the overall failure rate. The proxy
-//!      was trained on successful designs only, so it cannot know which designs fail; failures
-//!      cluster (a flattened outer loop times out whatever its factors), and the neighbours learn
-//!      that within a few syntheses;
-//!
-//!    `score = P(ok) · (P(nd) + P(gain) + w_lat · P(fast) + w_σ · σ)`. The batch is filled
-//!    greedily; after each pick the picked design is *assumed* to join the front (its `P(c1 ≻ c)`
-//!    multiplies into the others' `P(nd)`), so one batch does not spend its syntheses on
-//!    near-twins.
-//! 3. Every answer is recorded, failures included (they count against the budget: a failed
+//!    trade-off) and designs spread along the *estimator's* Pareto front of the pool, `initial`
+//!    in all.
+//! 2. **Prior** (once): every candidate against a fixed random sample of the pool gives its
+//!    front-likeness (how rarely the proxy thinks a typical design dominates it), its place on
+//!    the proxy's latency axis, and its MC-dropout spread.
+//! 3. **Each round**, for every untried candidate `c`:
+//!    `score = P(ok) · (front_like + P(nd) + w_lat · min(1, 4 · gap) + w_σ · σ)`, with
+//!    `P(nd) = min_{f∈F} (1 − P(f ≻ c))` against the real front `F` found so far, `gap` the
+//!    distance on the latency axis to the nearest design found (coverage of the front), and
+//!    `P(ok)` the chance synthesis succeeds, from the `k` tried designs nearest to `c` in the
+//!    standardised embedding space, smoothed towards the overall success rate. The proxy was
+//!    trained on successful designs only, so it cannot know which designs fail; failures
+//!    cluster (a flattened outer loop times out whatever its factors), and the neighbours learn
+//!    that within a few syntheses. The batch is filled greedily; after each pick the pick is
+//!    *assumed* to succeed (its `P(pick ≻ c)` lowers the others' `P(nd)`, it covers its
+//!    latency), so one batch does not spend its syntheses on near-twins.
+//! 4. Every answer is recorded, failures included (they count against the budget: a failed
 //!    synthesis costs tool time too), and the search goes on with the rest.
 //!
 //! Pair scores are cached: a front member is scored against the pool once, not every round.

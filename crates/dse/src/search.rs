@@ -50,7 +50,7 @@ pub struct SearchConfig {
     pub passes: usize,
     /// Weight of the dropout spread (exploration).
     pub explore: f32,
-    /// Weight of "faster than the fastest design found".
+    /// Weight of the latency gap (coverage of the front along the proxy's latency axis).
     pub latency_weight: f32,
     pub seed: u64,
 }

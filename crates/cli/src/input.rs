@@ -57,6 +57,15 @@ pub fn parse_point(spec: &str) -> Result<DesignPoint> {
     Ok(point)
 }
 
+/// The result store at `url`, or the per-user default store when none is given.
+pub fn open_store(url: Option<&str>) -> Result<std::sync::Arc<dyn hlsseek_store::ResultStore>> {
+    let loc = match url {
+        Some(url) => hlsseek_store::StoreLocation::parse(url)?,
+        None => hlsseek_store::default_location()?,
+    };
+    Ok(std::sync::Arc::from(hlsseek_store::open(&loc)?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,7 @@
 //! `hlsseek dse`: explore a design space's pragma knobs with the proxy choosing what to
 //! synthesize; `hlsseek experiment dse`: proxy against random sampling on recorded HLSyn kernels.
 
+use super::proxy::bar;
 use super::synth::{make_backend, read_design, BackendKind, SynthArgs};
 use crate::output::{print_json, table};
 use anyhow::{bail, Context, Result};
@@ -14,7 +15,6 @@ use hlsseek_ir::DesignPoint;
 use hlsseek_proxy::{ProxyModel, ToolVersion};
 use hlsseek_qor::Qor;
 use hlsseek_synth::{Synthesizer, Target};
-use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -187,21 +187,9 @@ fn open_store(args: &DseArgs) -> Result<OpenedStore> {
     if args.no_store {
         return Ok((None, None));
     }
-    let loc = match &args.store {
-        Some(url) => hlsseek_store::StoreLocation::parse(url)?,
-        None => hlsseek_store::default_location()?,
-    };
-    let store: Arc<dyn hlsseek_store::ResultStore> = Arc::from(hlsseek_store::open(&loc)?);
+    let store = crate::input::open_store(args.store.as_deref())?;
     let at = store.location();
     Ok((Some(store), Some(at)))
-}
-
-fn bar(len: u64, what: &str) -> ProgressBar {
-    // indicatif draws nothing when stderr is not a terminal, so pipes and tests stay clean.
-    let b = ProgressBar::new(len);
-    let template = format!("{{bar:40}} {{pos}}/{{len}} {what} {{elapsed}} {{msg}}");
-    b.set_style(ProgressStyle::with_template(&template).unwrap_or_else(|_| ProgressStyle::default_bar()));
-    b
 }
 
 pub fn run(args: DseArgs) -> Result<u8> {

@@ -135,11 +135,8 @@ fn loop_cmd(a: LoopArgs) -> Result<u8> {
     let mut recorded = RecordedBackend::new();
     recorded.add_path(&a.hlsyn, &a.version).context("indexing the recorded results")?;
     let tmp = tempfile::tempdir()?;
-    let location = match &a.store {
-        Some(url) => hlsseek_store::StoreLocation::parse(url)?,
-        None => hlsseek_store::StoreLocation::Sqlite(tmp.path().join("results.db")),
-    };
-    let store: Arc<dyn ResultStore> = Arc::from(hlsseek_store::open(&location)?);
+    let fresh = tmp.path().join("results.db").display().to_string();
+    let store: Arc<dyn ResultStore> = crate::input::open_store(Some(a.store.as_deref().unwrap_or(&fresh)))?;
     let synth = Arc::new(Synthesizer::new(Arc::new(recorded), Some(store.clone()), 8));
 
     let replay_idx: Vec<Vec<usize>> = replay.iter().map(|t| (0..t.designs.len()).collect()).collect();

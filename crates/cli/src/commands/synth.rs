@@ -121,11 +121,7 @@ pub fn run(args: SynthArgs) -> Result<u8> {
     let (store, location) = if args.no_store {
         (None, None)
     } else {
-        let loc = match &args.store {
-            Some(url) => hlsseek_store::StoreLocation::parse(url)?,
-            None => hlsseek_store::default_location()?,
-        };
-        let store: Arc<dyn hlsseek_store::ResultStore> = Arc::from(hlsseek_store::open(&loc)?);
+        let store = crate::input::open_store(args.store.as_deref())?;
         let where_ = store.location();
         (Some(store), Some(where_))
     };

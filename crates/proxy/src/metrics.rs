@@ -68,10 +68,10 @@ pub struct Metrics {
 pub fn estimator_judgement(a: &crate::graph::DesignGraph, b: &crate::graph::DesignGraph) -> PairScore {
     let (mut a_le, mut b_le, mut eq) = (true, true, true);
     let mut p_objectives = [[0f32; 3]; OBJECTIVES];
-    for k in 0..OBJECTIVES {
+    for (k, row) in p_objectives.iter_mut().enumerate() {
         let (x, y) = (a.global[k], b.global[k]);
         let c = if (x - y).abs() < 1e-6 { 2 } else if x < y { 0 } else { 1 };
-        p_objectives[k][c] = 1.0;
+        row[c] = 1.0;
         a_le &= c != 1;
         b_le &= c != 0;
         eq &= c == 2;

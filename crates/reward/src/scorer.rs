@@ -225,9 +225,12 @@ impl GroupScorer {
         let mut synthesized = 0;
         let mut synthesis_seconds = 0.0;
         let mut new_results = Vec::new();
+        // The same design twice in a group is synthesized once (the Synthesizer merges identical
+        // requests); count it once.
+        let mut counted = HashSet::new();
         for (&k, s) in chosen_order.iter().zip(answers) {
             let source = if s.cached { RealSource::Stored } else { RealSource::Synthesized };
-            if !s.cached {
+            if !s.cached && counted.insert(s.key) {
                 synthesized += 1;
                 synthesis_seconds += s.outcome.seconds;
             }
@@ -254,8 +257,13 @@ impl GroupScorer {
             .map(|(&(i, j), &u)| {
                 let p = proxy[i * n + j].as_ref().map(proxy_relation);
                 let from_synthesis = settled(&real, &none, i, j);
-                let relation = if from_synthesis {
+                let known = |k: usize| real[k].is_some();
+                let relation = if known(i) && known(j) {
                     Relation::of_results(qor[i].as_ref(), qor[j].as_ref())
+                } else if from_synthesis {
+                    // One design failed for real, the other was not synthesized: it is taken to
+                    // work (it would be ranked as failed only by its own synthesis).
+                    Relation::by_validity(!known(i) || qor[i].is_some(), !known(j) || qor[j].is_some())
                 } else {
                     // Without a graph and without synthesis, a design is taken to have failed.
                     p.unwrap_or_else(|| Relation::by_validity(candidates[i].graph.is_some(), candidates[j].graph.is_some()))

@@ -8,6 +8,7 @@ use hlsseek_proxy::network::ModelConfig;
 use hlsseek_proxy::synthetic::{families, task};
 use hlsseek_proxy::train::UpdateConfig;
 use hlsseek_proxy::{ProxyModel, ToolVersion};
+use hlsseek_qor::pareto::Dominance;
 use hlsseek_qor::Qor;
 use hlsseek_reward::math::Relation;
 use hlsseek_reward::online::{ModelCell, OnlineUpdater, RealResult, UpdatePolicy};
@@ -158,6 +159,11 @@ fn nothing_is_synthesized_twice() {
     assert_eq!(s.fake.calls.load(Ordering::SeqCst), 12);
     let stats = s.store.stats().unwrap();
     assert_eq!(stats.results, 12, "{stats:?}");
+    // The same new design twice in one group: one synthesis, counted once.
+    let twice = vec![s.candidates[20].clone(), s.candidates[20].clone(), s.candidates[21].clone()];
+    let g = sc.score("int0", "v20", &twice, 4).unwrap();
+    assert_eq!(g.synthesized, 2);
+    assert_eq!(s.fake.calls.load(Ordering::SeqCst), 14);
 }
 
 #[test]
@@ -176,6 +182,25 @@ fn a_timed_out_synthesis_is_stored_and_the_group_still_scored() {
     let again = sc.score("int0", "v20", &cands, 2).unwrap();
     assert_eq!(again.synthesized, 0);
     assert_eq!(s.fake.calls.load(Ordering::SeqCst), 6);
+}
+
+#[test]
+fn a_stored_failure_ranks_last_even_when_the_others_are_left_to_the_proxy() {
+    let s = setup(&[2]);
+    let cands: Vec<Candidate> = (0..6).map(|i| s.candidates[i].clone()).collect();
+    scorer(&s, -1.0, 8, 0).score("int0", "v20", &cands[2..4], 1).unwrap();
+    // Nothing switched now: only the stored results (the timeout and design 3) are real.
+    let g = scorer(&s, 2.0, 8, 0).score("int0", "v20", &cands, 2).unwrap();
+    assert_eq!(g.synthesized, 0);
+    assert_eq!(g.designs[2].real.as_ref().map(|(src, st)| (*src, st.as_str())), Some((RealSource::Stored, "timeout")));
+    for p in g.pairs.iter().filter(|p| p.a == 2 || p.b == 2) {
+        assert!(p.from_synthesis);
+        let failed_is_a = p.a == 2;
+        let expect = if failed_is_a { Dominance::BDominates } else { Dominance::ADominates };
+        assert_eq!(p.relation.dominance, expect, "{p:?}");
+    }
+    let min = g.designs.iter().map(|d| d.reward).fold(f64::INFINITY, f64::min);
+    assert_eq!(g.designs[2].reward, min);
 }
 
 #[test]

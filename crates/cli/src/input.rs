@@ -66,6 +66,19 @@ pub fn open_store(url: Option<&str>) -> Result<std::sync::Arc<dyn hlsseek_store:
     Ok(std::sync::Arc::from(hlsseek_store::open(&loc)?))
 }
 
+/// A store and where it lives, or neither.
+pub type OpenedStore = (Option<std::sync::Arc<dyn hlsseek_store::ResultStore>>, Option<String>);
+
+/// [`open_store`] with where it lives, or neither when the user said `--no-store`.
+pub fn open_store_unless(no_store: bool, url: Option<&str>) -> Result<OpenedStore> {
+    if no_store {
+        return Ok((None, None));
+    }
+    let store = open_store(url)?;
+    let at = store.location();
+    Ok((Some(store), Some(at)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

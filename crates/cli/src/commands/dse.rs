@@ -2,7 +2,7 @@
 //! synthesize; `hlsseek experiment dse`: proxy against random sampling on recorded HLSyn kernels.
 
 use super::proxy::bar;
-use super::synth::{make_backend, read_design, BackendKind, SynthArgs};
+use super::synth::{make_backend, read_design, resolve_target, BackendChoice, BackendKind};
 use crate::output::{print_json, table};
 use anyhow::{bail, Context, Result};
 use hlsseek_datasets::hlsyn::Hlsyn;
@@ -17,7 +17,6 @@ use hlsseek_qor::Qor;
 use hlsseek_synth::{Synthesizer, Target};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Instant;
 
 #[derive(clap::Args)]
@@ -180,18 +179,6 @@ fn load_model(dir: &Option<PathBuf>) -> Result<ProxyModel> {
     })
 }
 
-/// The result store and where it lives, or neither with `--no-store`.
-type OpenedStore = (Option<Arc<dyn hlsseek_store::ResultStore>>, Option<String>);
-
-fn open_store(args: &DseArgs) -> Result<OpenedStore> {
-    if args.no_store {
-        return Ok((None, None));
-    }
-    let store = crate::input::open_store(args.store.as_deref())?;
-    let at = store.location();
-    Ok((Some(store), Some(at)))
-}
-
 pub fn run(args: DseArgs) -> Result<u8> {
     let start = Instant::now();
     if args.budget == 0 {
@@ -204,28 +191,18 @@ pub fn run(args: DseArgs) -> Result<u8> {
         bail!("--version must be one of {:?}, not `{}`", hlsseek_datasets::hlsyn::VERSIONS, args.version);
     }
     let (files, opts) = read_design(&args.files)?;
-    let synth_args = SynthArgs {
-        files: args.files.clone(),
-        top: args.top.clone(),
-        backend: args.backend,
-        dataset: args.hlsyn.iter().cloned().collect(),
-        dataset_version: args.version.clone(),
-        part: args.part.clone(),
-        clock: args.clock,
-        store: args.store.clone(),
-        no_store: args.no_store,
+    let datasets: Vec<PathBuf> = args.hlsyn.iter().cloned().collect();
+    let choice = BackendChoice {
+        kind: args.backend,
+        datasets: &datasets,
+        dataset_version: &args.version,
         vitis: args.vitis.clone(),
         timeout: args.timeout,
         work_dir: None,
         keep_work: false,
-        json: args.json,
     };
-    let backend = make_backend(&synth_args, opts.clone())?;
-    let default = backend.default_target();
-    let target = Target { part: args.part.clone().unwrap_or(default.part), clock_ns: args.clock.unwrap_or(default.clock_ns) };
-    if !(target.clock_ns.is_finite() && target.clock_ns > 0.0) {
-        bail!("--clock must be a positive number of ns, not {}", target.clock_ns);
-    }
+    let backend = make_backend(&choice, opts.clone())?;
+    let target = resolve_target(backend.as_ref(), args.part.as_deref(), args.clock)?;
     let (space, own) = hlsseek_dse::design_space(files.clone(), &args.top, &opts)?;
     let mut pool_source = "space".to_string();
     let spec = match (&args.hlsyn, args.backend) {
@@ -246,7 +223,7 @@ pub fn run(args: DseArgs) -> Result<u8> {
     };
     let enc = Encoding { part: target.part.clone(), clock_ns: target.clock_ns, tool: ToolVersion::parse(&args.version), opts };
     let pool = Pool::build(space, spec, &enc)?;
-    let (store, location) = open_store(&args)?;
+    let (store, location) = crate::input::open_store_unless(args.no_store, args.store.as_deref())?;
     let synth = Synthesizer::new(backend, store, args.jobs);
     let cfg = SearchConfig { budget: args.budget, initial: args.initial, batch: args.batch, passes: args.passes, seed: args.seed, ..SearchConfig::default() };
     let pb = bar(args.budget.min(pool.len()) as u64, "syntheses");

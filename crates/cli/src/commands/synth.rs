@@ -7,7 +7,7 @@ use hlsseek_qor::{Latency, LoopReport};
 use hlsseek_synth::estimate::EstimateBackend;
 use hlsseek_synth::recorded::RecordedBackend;
 use hlsseek_synth::vitis::{VitisBackend, VitisConfig};
-use hlsseek_synth::{Backend, SynthRequest, Synthesized, Synthesizer};
+use hlsseek_synth::{Backend, SynthRequest, Synthesized, Synthesizer, Target};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -107,24 +107,19 @@ struct SynthReport<'a> {
 
 pub fn run(args: SynthArgs) -> Result<u8> {
     let (files, opts) = read_design(&args.files)?;
-    let backend = make_backend(&args, opts)?;
-    let target = backend.default_target();
-    let request = SynthRequest {
-        files,
-        top: args.top.clone(),
-        part: args.part.clone().unwrap_or(target.part),
-        clock_ns: args.clock.unwrap_or(target.clock_ns),
+    let choice = BackendChoice {
+        kind: args.backend,
+        datasets: &args.dataset,
+        dataset_version: &args.dataset_version,
+        vitis: args.vitis.clone(),
+        timeout: args.timeout,
+        work_dir: args.work_dir.clone(),
+        keep_work: args.keep_work,
     };
-    if !(request.clock_ns.is_finite() && request.clock_ns > 0.0) {
-        bail!("--clock must be a positive number of ns, not {}", request.clock_ns);
-    }
-    let (store, location) = if args.no_store {
-        (None, None)
-    } else {
-        let store = crate::input::open_store(args.store.as_deref())?;
-        let where_ = store.location();
-        (Some(store), Some(where_))
-    };
+    let backend = make_backend(&choice, opts)?;
+    let target = resolve_target(backend.as_ref(), args.part.as_deref(), args.clock)?;
+    let request = SynthRequest { files, top: args.top.clone(), part: target.part, clock_ns: target.clock_ns };
+    let (store, location) = crate::input::open_store_unless(args.no_store, args.store.as_deref())?;
     let synth = Synthesizer::new(backend, store, 1);
     let done = synth.synthesize(&request);
     let report = to_report(&request, synth.backend(), &done, location);
@@ -136,16 +131,39 @@ pub fn run(args: SynthArgs) -> Result<u8> {
     Ok(if done.outcome.result.is_ok() { 0 } else { 1 })
 }
 
-pub(crate) fn make_backend(args: &SynthArgs, opts: FrontOptions) -> Result<Arc<dyn Backend>> {
-    Ok(match args.backend {
+/// Which backend to build and how, whichever command asks (`synth`, `dse`).
+pub(crate) struct BackendChoice<'a> {
+    pub kind: BackendKind,
+    /// For `recorded`: HLSyn roots or ForgeHLS kernels.json files.
+    pub datasets: &'a [PathBuf],
+    pub dataset_version: &'a str,
+    /// For `vitis`: the tool, its time limit, where work goes, whether to keep it.
+    pub vitis: Option<PathBuf>,
+    pub timeout: f64,
+    pub work_dir: Option<PathBuf>,
+    pub keep_work: bool,
+}
+
+/// The backend's default target with the user's `--part` / `--clock` on top.
+pub(crate) fn resolve_target(backend: &dyn Backend, part: Option<&str>, clock: Option<f64>) -> Result<Target> {
+    let default = backend.default_target();
+    let target = Target { part: part.map_or(default.part, str::to_string), clock_ns: clock.unwrap_or(default.clock_ns) };
+    if !(target.clock_ns.is_finite() && target.clock_ns > 0.0) {
+        bail!("--clock must be a positive number of ns, not {}", target.clock_ns);
+    }
+    Ok(target)
+}
+
+pub(crate) fn make_backend(args: &BackendChoice, opts: FrontOptions) -> Result<Arc<dyn Backend>> {
+    Ok(match args.kind {
         BackendKind::Estimate => Arc::new(EstimateBackend::new(opts)),
         BackendKind::Recorded => {
-            if args.dataset.is_empty() {
+            if args.datasets.is_empty() {
                 bail!("--backend recorded needs --dataset PATH (an HLSyn root or a ForgeHLS kernels.json)");
             }
             let mut b = RecordedBackend::new();
-            for d in &args.dataset {
-                b.add_path(d, &args.dataset_version).with_context(|| format!("cannot index dataset {}", d.display()))?;
+            for d in args.datasets {
+                b.add_path(d, args.dataset_version).with_context(|| format!("cannot index dataset {}", d.display()))?;
             }
             Arc::new(b)
         }

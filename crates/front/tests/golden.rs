@@ -105,3 +105,10 @@ fn forgehls_bubble_sort() {
     let Some(files) = forge("bubble_sort") else { return };
     insta::assert_snapshot!(summary(&files, "bubble_sort"));
 }
+
+/// Dependences through memory that cannot be disproved are assumed, as HLS tools do (trmm's
+/// `B[i][j]` / `B[k][j]`, `w[k]` / `w[2k]`, an unknown offset); disproved ones are not.
+#[test]
+fn may_alias_dependences() {
+    insta::assert_snapshot!(summary(&fixture(&["may_alias.c"]), "may_alias"));
+}

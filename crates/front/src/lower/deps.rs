@@ -160,7 +160,20 @@ enum Dist {
     /// Every iteration may touch the cell the previous one wrote.
     Invariant,
     Exact(i64),
+    /// The indices may coincide for some pair of iterations, at a distance the tool cannot
+    /// know (`B[i][j]` written, `B[k][j]` read in the `k` loop; `A[2k]` and `A[k]`). HLS
+    /// dependence analysis assumes the worst case unless it can disprove the dependence, so
+    /// this is treated as distance 1.
+    May,
     None,
+}
+
+fn gcd(a: i64, b: i64) -> i64 {
+    if b == 0 {
+        a.abs()
+    } else {
+        gcd(b, a % b)
+    }
 }
 
 fn distance(s: &[IndexExpr], l: &[IndexExpr], v: Option<&str>, inner: &[String]) -> Dist {
@@ -171,6 +184,7 @@ fn distance(s: &[IndexExpr], l: &[IndexExpr], v: Option<&str>, inner: &[String])
         return if s == l { Dist::Invariant } else { Dist::None };
     }
     let mut exact: Option<i64> = None;
+    let mut may = false;
     for (a, b) in s.iter().zip(l) {
         let (ca, cb) = v.map_or((0, 0), |v| (a.coeff(v), b.coeff(v)));
         let others = |e: &IndexExpr| {
@@ -181,10 +195,19 @@ fn distance(s: &[IndexExpr], l: &[IndexExpr], v: Option<&str>, inner: &[String])
         let (oa, ob) = (others(a), others(b));
         let varies = oa.iter().chain(&ob).any(|(x, _)| inner.contains(x));
         if oa != ob && !varies {
-            return Dist::None;
+            // Different loop-invariant symbols (outer loop variables, arguments): equal for
+            // some of their values, so the cells may coincide.
+            may = true;
+            continue;
         }
         if ca != cb {
-            return Dist::None;
+            // `ca·v1 + a0 = cb·v2 + b0` has integer solutions iff gcd(ca, cb) divides b0 − a0.
+            let g = gcd(ca, cb);
+            if g != 0 && (b.constant - a.constant) % g != 0 && !varies {
+                return Dist::None;
+            }
+            may = true;
+            continue;
         }
         if ca == 0 {
             if a.constant != b.constant && !varies {
@@ -203,9 +226,11 @@ fn distance(s: &[IndexExpr], l: &[IndexExpr], v: Option<&str>, inner: &[String])
         }
     }
     match exact {
+        // A dimension that pins the distance to zero or backwards rules out a carried RAW.
+        Some(d) if d <= 0 => Dist::None,
+        _ if may => Dist::May,
         None => Dist::Invariant,
-        Some(d) if d > 0 => Dist::Exact(d),
-        Some(_) => Dist::None,
+        Some(d) => Dist::Exact(d),
     }
 }
 
@@ -226,6 +251,7 @@ pub fn memory_deps(body: &Region, iv: Option<&str>, arrays: &[Array]) -> Vec<Car
             let (dist, invariant) = match distance(&sa.index, &la.index, iv, &inner) {
                 Dist::None => continue,
                 Dist::Invariant => (1, true),
+                Dist::May => (1, false),
                 Dist::Exact(d) => (d.min(u32::MAX as i64) as u32, false),
             };
             let (ops, red) = if s.region == l.region {
@@ -243,10 +269,14 @@ pub fn memory_deps(body: &Region, iv: Option<&str>, arrays: &[Array]) -> Vec<Car
             };
             let kind = if invariant && red && !data_dependent { DepKind::Reduction } else { DepKind::Recurrence };
             let name = arrays.get(sa.array.0 as usize).map_or_else(String::new, |a| a.name.clone());
-            if out.iter().any(|d| d.variable == name && d.distance == dist && d.through_memory) {
-                continue;
+            let dep = CarriedDep { kind, variable: name, through_memory: true, distance: dist, ops };
+            // One dependence per array and distance: a recurrence outranks a reduction (the
+            // tool cannot keep the cell in a register when another access may alias it).
+            match out.iter_mut().find(|d| d.variable == dep.variable && d.distance == dep.distance && d.through_memory) {
+                Some(old) if old.kind == DepKind::Reduction && dep.kind == DepKind::Recurrence => *old = dep,
+                Some(_) => {}
+                None => out.push(dep),
             }
-            out.push(CarriedDep { kind, variable: name, through_memory: true, distance: dist, ops });
         }
     }
     out

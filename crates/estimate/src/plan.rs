@@ -193,8 +193,14 @@ impl<'a> Planner<'a> {
                 (Some(f), _) => plan.unroll = (f as u64).max(1),
             }
             // Merlin runs the copies of a loop nest side by side (jammed into the inner loops);
-            // copies that update the same data either chain (jam_carried) or run in sequence.
-            if (plan.unroll > 1 || plan.full) && accel(u.dialect) && (l.carried.is_empty() || self.prof.merlin.jam_carried) {
+            // copies that update the same data either chain (jam_carried) or run in sequence,
+            // and so do the copies of a partial PARALLEL unless the profile says otherwise.
+            let merlin = &self.prof.merlin;
+            if (plan.unroll > 1 || plan.full)
+                && accel(u.dialect)
+                && (l.carried.is_empty() || merlin.jam_carried)
+                && (plan.full || merlin.partial_coarse_parallel || !has_loops(&l.body))
+            {
                 plan.parallel_copies = true;
             }
         }

@@ -115,6 +115,15 @@ pub struct MerlinRules {
     pub jam_carried: bool,
     pub max_partition: u64,
     pub partition_flattened: bool,
+    /// Whether the copies of a partial `PARALLEL` (factor below the trip count) on a loop
+    /// that holds loops run side by side (true) or one after another, each running the inner
+    /// loops, as Vitis does for a partial unroll (false).
+    #[serde(default = "yes")]
+    pub partial_coarse_parallel: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// Operator classes of the profile's table.

@@ -345,6 +345,34 @@ fn f_merlin_parallel_and_pipeline_flatten() {
     assert_eq!(e1.loops[1].latency.max, Some(2 + 15 + c.pipe_loop_overhead));
 }
 
+/// Merlin `PARALLEL FACTOR=2` on `i`, a loop holding the pipelined `j` loop. The shipped
+/// profile runs the two copies one after another (each runs `j`, as Vitis does for a partial
+/// unroll); with `partial_coarse_parallel` they are jammed into `j` and run side by side.
+#[test]
+fn h_merlin_partial_coarse_parallel() {
+    let par_i = |k: &mut Kernel| {
+        if let Node::Loop(l) = &mut k.functions[0].body.nodes[0] {
+            l.directives.unroll = Some(unroll(Some(2), Dialect::Accel));
+        }
+    };
+    let mut k = merlin(false, Some(4));
+    par_i(&mut k);
+    let mut p = prof();
+    assert!(!p.merlin.partial_coarse_parallel);
+    let c = p.control.clone();
+    let inner = 2 + 3 + c.pipe_loop_overhead;
+    let e = estimate(&k, &p, None).unwrap();
+    // 4 outer iterations, each running the j pipeline twice.
+    assert_eq!(e.loops[0].latency.max, Some(4 * (2 * inner + c.seq_iter_overhead) + c.seq_loop_exit));
+    p.merlin.partial_coarse_parallel = true;
+    let e = estimate(&k, &p, None).unwrap();
+    // Side by side: one j pipeline per outer iteration serves both copies (A and C are
+    // partitioned on i as well, so II stays 1).
+    assert_eq!(e.loops[1].ii, Some(1));
+    assert_eq!(e.loops[0].latency.max, Some(4 * (e.loops[1].latency.max.unwrap() + c.seq_iter_overhead) + c.seq_loop_exit));
+    assert!(e.loops[0].latency.max.unwrap() < 4 * (2 * inner + c.seq_iter_overhead) + c.seq_loop_exit);
+}
+
 #[test]
 fn g_bram_counting() {
     let t = ScalarType::I32;

@@ -20,6 +20,18 @@ fn estimate_json_has_the_documented_fields() {
     assert!(loops.iter().any(|l| l["name"] == "dot"), "the labelled `dot` loop is reported: {loops:?}");
 }
 
+/// `--ir` shows what the estimator is given: the kernel's functions, its labelled loops and the
+/// pragmas attached to them.
+#[test]
+fn estimate_ir_prints_the_kernel() {
+    let v = json_of(hlsseek().args(["estimate", "examples/gemm/gemm.cpp", "--top", "gemm", "--ir"]));
+    assert_eq!(v["top"], "gemm");
+    let text = v.to_string();
+    assert!(v["functions"].as_array().is_some_and(|f| !f.is_empty()), "no functions in {text}");
+    assert!(text.contains("\"dot\""), "the `dot` loop label is in the IR");
+    assert!(v.get("latency").is_none(), "--ir does not estimate");
+}
+
 #[test]
 fn estimate_table_is_readable() {
     hlsseek()

@@ -26,6 +26,10 @@ pub struct EstimateArgs {
     /// Print one JSON object instead of tables.
     #[arg(long)]
     pub json: bool,
+    /// Print the kernel IR the front-end built (JSON: loops, operations, carried dependences,
+    /// directives) instead of estimating; for checking what the estimator is given.
+    #[arg(long)]
+    pub ir: bool,
 }
 
 #[derive(Serialize)]
@@ -44,6 +48,10 @@ pub fn run(args: EstimateArgs) -> Result<u8> {
     let profile = Profile::builtin(&args.part)?;
     let (files, opts) = load_sources(&args.files)?;
     let kernel = parse_kernel(&files, &args.top, &opts)?;
+    if args.ir {
+        print_json(&kernel)?;
+        return Ok(0);
+    }
     let est = estimate(&kernel, &profile, args.clock)?;
     let warnings: Vec<String> = kernel
         .diagnostics

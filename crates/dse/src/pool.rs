@@ -9,10 +9,10 @@
 //! so the same design is never synthesized twice under two names.
 
 use crate::error::{DseError, Result};
-use hlsseek_estimate::{estimate, Profile};
-use hlsseek_front::{parse_kernel, DesignSpace, FrontOptions, SourceFile};
+use hlsseek_estimate::Profile;
+use hlsseek_front::{DesignSpace, FrontOptions, SourceFile};
 use hlsseek_ir::DesignPoint;
-use hlsseek_proxy::{encode, DesignGraph, Rng, ToolVersion};
+use hlsseek_proxy::{DesignGraph, Rng, ToolVersion};
 use hlsseek_qor::Qor;
 use hlsseek_store::Key;
 use rayon::prelude::*;
@@ -156,7 +156,7 @@ impl Pool {
         let prepared: Vec<std::result::Result<Candidate, String>> = points
             .par_iter()
             .map(|p| {
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| prepare(&space, p, profile.as_ref(), enc)))
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| candidate(&space, p, profile.as_ref(), enc)))
                     .unwrap_or_else(|_| Err("internal error (panic) while preparing the design".into()))
             })
             .collect();
@@ -197,11 +197,9 @@ impl Pool {
     }
 }
 
-fn prepare(space: &DesignSpace, point: &DesignPoint, profile: Option<&Profile>, enc: &Encoding) -> std::result::Result<Candidate, String> {
+fn candidate(space: &DesignSpace, point: &DesignPoint, profile: Option<&Profile>, enc: &Encoding) -> std::result::Result<Candidate, String> {
     let files = space.render(point).map_err(|e| e.to_string())?;
-    let kernel = parse_kernel(&files, &space.top, &enc.opts).map_err(|e| e.to_string())?;
-    let est = profile.and_then(|p| estimate(&kernel, p, Some(enc.clock_ns)).ok());
-    let graph = encode(&kernel, est.as_ref(), enc.tool).map_err(|e| e.to_string())?;
+    let p = hlsseek_proxy::prepare(&files, &space.top, &enc.opts, profile, Some(enc.clock_ns), enc.tool)?;
     let hash = hlsseek_synth::key::design_hash(&files, &space.top);
-    Ok(Candidate { point: point.clone(), files, hash, estimate: est.map(|e| e.qor), graph })
+    Ok(Candidate { point: point.clone(), files, hash, estimate: p.estimate.ok().map(|e| e.qor), graph: p.graph })
 }

@@ -1,13 +1,13 @@
 //! Labelled design sets: tasks (one kernel under one tool version) of encoded designs with their
 //! recorded QoR, the pair labels the model learns, splits, and the HLSyn loader.
 
-use crate::encode::encode;
+use crate::encode::prepare;
 use crate::error::Result;
 use crate::graph::{DesignGraph, ToolVersion};
 use crate::rng::Rng;
 use hlsseek_datasets::hlsyn::{self, Hlsyn};
-use hlsseek_estimate::{estimate, Profile};
-use hlsseek_front::{parse_kernel, DesignSpace, FrontOptions};
+use hlsseek_estimate::Profile;
+use hlsseek_front::{DesignSpace, FrontOptions};
 use hlsseek_qor::pareto::{self, Dominance};
 use hlsseek_qor::Qor;
 use rayon::prelude::*;
@@ -219,10 +219,8 @@ pub fn load_hlsyn(root: &Path, versions: &[&str], progress: &(dyn Fn(usize, usiz
                 // A front-end or estimator bug on one design must not end a long load.
                 let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> std::result::Result<(Design, bool), String> {
                     let files = space.render(point).map_err(|e| e.to_string())?;
-                    let kernel = parse_kernel(&files, top, &opts).map_err(|e| e.to_string())?;
-                    let est = estimate(&kernel, &profile, Some(hlsyn::CLOCK_NS)).ok();
-                    let graph = encode(&kernel, est.as_ref(), tool).map_err(|e| e.to_string())?;
-                    Ok((Design { key: key.clone(), graph, qor: *qor }, est.is_some()))
+                    let p = prepare(&files, top, &opts, Some(&profile), Some(hlsyn::CLOCK_NS), tool)?;
+                    Ok((Design { key: key.clone(), graph: p.graph, qor: *qor }, p.estimate.is_ok()))
                 }))
                 .unwrap_or_else(|_| Err("internal error (panic)".into()));
                 progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);

@@ -392,3 +392,35 @@ mod tests {
         assert!(encode(&k, None, ToolVersion::V20).is_err());
     }
 }
+
+/// A design read from source and encoded for the proxy, with the estimator's report it was
+/// encoded with.
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    pub kernel: hlsseek_ir::Kernel,
+    pub graph: DesignGraph,
+    /// The estimator's report, or why there is none (no profile given, or the estimator
+    /// refused the kernel); the graph then says through its flag that it has no estimate.
+    pub estimate: std::result::Result<Estimate, String>,
+}
+
+/// Source → kernel IR → analytical estimate → graph: the one path every user of the proxy
+/// (training data, the reward scorer, DSE, `proxy compare`) takes, so a design is seen the same
+/// way everywhere. `profile` None skips the estimator; `clock_ns` None is the profile's default.
+/// The error is the front-end's or the encoder's message.
+pub fn prepare(
+    files: &[hlsseek_front::SourceFile],
+    top: &str,
+    opts: &hlsseek_front::FrontOptions,
+    profile: Option<&hlsseek_estimate::Profile>,
+    clock_ns: Option<f64>,
+    tool: ToolVersion,
+) -> std::result::Result<Prepared, String> {
+    let kernel = hlsseek_front::parse_kernel(files, top, opts).map_err(|e| e.to_string())?;
+    let estimate = match profile {
+        Some(p) => hlsseek_estimate::estimate(&kernel, p, clock_ns).map_err(|e| e.to_string()),
+        None => Err("no device profile".to_string()),
+    };
+    let graph = encode(&kernel, estimate.as_ref().ok(), tool).map_err(|e| e.to_string())?;
+    Ok(Prepared { kernel, graph, estimate })
+}

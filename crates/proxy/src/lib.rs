@@ -28,7 +28,7 @@ mod shipped;
 pub mod synthetic;
 pub mod train;
 
-pub use encode::encode;
+pub use encode::{encode, prepare, Prepared};
 pub use error::{ProxyError, Result};
 pub use graph::{DesignGraph, ToolVersion, FEATURE_VERSION};
 pub use model::{PairScore, ProxyModel};

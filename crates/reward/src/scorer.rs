@@ -8,10 +8,10 @@
 
 use crate::math::{advantages, rewards, Relation};
 use crate::online::{OnlineUpdater, RealResult};
-use hlsseek_estimate::{estimate, Profile};
-use hlsseek_front::{parse_kernel, FrontOptions};
+use hlsseek_estimate::Profile;
+use hlsseek_front::FrontOptions;
 use hlsseek_proxy::data::Design;
-use hlsseek_proxy::{encode, DesignGraph, PairScore, ToolVersion};
+use hlsseek_proxy::{prepare, DesignGraph, PairScore, ToolVersion};
 use hlsseek_qor::Qor;
 use hlsseek_synth::{SynthOutcome, SynthRequest, Synthesizer};
 use serde::Serialize;
@@ -35,11 +35,9 @@ impl Candidate {
     /// Parse, estimate and encode a design. A design the front-end cannot read is still a
     /// candidate (synthesis has the last word); it just has no proxy view.
     pub fn new(id: impl Into<String>, request: SynthRequest, tool: ToolVersion, profile: &Profile, opts: &FrontOptions) -> Candidate {
-        let graph = parse_kernel(&request.files, &request.top, opts)
-            .map_err(|e| e.to_string())
-            .and_then(|k| encode(&k, estimate(&k, profile, Some(request.clock_ns)).ok().as_ref(), tool).map_err(|e| e.to_string()));
-        let (graph, encode_error) = match graph {
-            Ok(g) => (Some(g), None),
+        let prepared = prepare(&request.files, &request.top, opts, Some(profile), Some(request.clock_ns), tool);
+        let (graph, encode_error) = match prepared {
+            Ok(p) => (Some(p.graph), None),
             Err(e) => (None, Some(e)),
         };
         Candidate { id: id.into(), request, graph, encode_error }

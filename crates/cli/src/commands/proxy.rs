@@ -3,14 +3,13 @@
 
 use crate::output::{print_json, table};
 use anyhow::{Context, Result};
-use hlsseek_estimate::{estimate, Profile};
+use hlsseek_estimate::Profile;
 use crate::input::load_sources;
-use hlsseek_front::parse_kernel;
 use hlsseek_proxy::data::{all_pairs, data_hash, family, heldout_pairs, load_hlsyn, split_points, split_watched, Split, Task};
 use hlsseek_proxy::metrics::{evaluate, Metrics};
 use hlsseek_proxy::network::ModelConfig;
 use hlsseek_proxy::train::{train, TrainConfig, TrainEvent};
-use hlsseek_proxy::{encode, ProxyModel, ToolVersion};
+use hlsseek_proxy::{prepare, ProxyModel, ToolVersion};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -456,15 +455,11 @@ fn compare_cmd(a: &Path, b: &Path, top: &str, part: &str, clock: Option<f64>, to
     let tool = ToolVersion::parse(tool);
     let graph = |path: &Path| -> Result<hlsseek_proxy::DesignGraph> {
         let (files, opts) = load_sources(&[path.to_path_buf()])?;
-        let kernel = parse_kernel(&files, top, &opts)?;
-        let est = match estimate(&kernel, &profile, clock) {
-            Ok(e) => Some(e),
-            Err(e) => {
-                eprintln!("warning: {}: no estimate ({e}); comparing on structure only", path.display());
-                None
-            }
-        };
-        Ok(encode(&kernel, est.as_ref(), tool)?)
+        let p = prepare(&files, top, &opts, Some(&profile), clock, tool).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        if let Err(e) = &p.estimate {
+            eprintln!("warning: {}: no estimate ({e}); comparing on structure only", path.display());
+        }
+        Ok(p.graph)
     };
     let (ga, gb) = (graph(a)?, graph(b)?);
     let s = model.score(&[&ga, &gb], &[(0, 1)], passes, seed)?[0];

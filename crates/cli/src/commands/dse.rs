@@ -2,7 +2,7 @@
 //! synthesize; `hlsseek experiment dse`: proxy against random sampling on recorded HLSyn kernels.
 
 use super::proxy::bar;
-use super::synth::{make_backend, read_design, resolve_target, BackendChoice, BackendKind};
+use super::synth::{make_backend, read_design, resolve_target, BackendChoice, BackendKind, SynthOptions};
 use crate::output::{print_json, table};
 use anyhow::{bail, Context, Result};
 use hlsseek_datasets::hlsyn::Hlsyn;
@@ -18,6 +18,29 @@ use hlsseek_synth::{Synthesizer, Target};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
+
+/// How the proxy-guided search runs; shared by `dse` and `experiment dse`.
+#[derive(clap::Args)]
+pub struct SearchArgs {
+    /// Proxy model directory (default: the shipped model).
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    /// Designs synthesized before the proxy is asked (default point + estimator front).
+    #[arg(long, default_value_t = 4)]
+    pub initial: usize,
+    /// Designs synthesized per proxy round.
+    #[arg(long, default_value_t = 2)]
+    pub batch: usize,
+    /// MC-dropout passes per pair score.
+    #[arg(long, default_value_t = 16)]
+    pub passes: usize,
+}
+
+impl SearchArgs {
+    fn config(&self, budget: usize, seed: u64) -> SearchConfig {
+        SearchConfig { budget, initial: self.initial, batch: self.batch, passes: self.passes, seed, ..SearchConfig::default() }
+    }
+}
 
 #[derive(clap::Args)]
 pub struct DseArgs {
@@ -41,45 +64,18 @@ pub struct DseArgs {
     /// HLSyn tool version (v20: Vitis 2020.2, v18: SDx 2018.3); also what the proxy is told.
     #[arg(long, default_value = "v20")]
     pub version: String,
-    /// Proxy model directory (default: the shipped model).
-    #[arg(long)]
-    pub model: Option<PathBuf>,
     /// Candidates at most: every point of a smaller space, a seeded sample of a larger one.
     #[arg(long, default_value_t = 500)]
     pub pool: usize,
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
-    /// Designs synthesized before the proxy is asked (default point + estimator front).
-    #[arg(long, default_value_t = 4)]
-    pub initial: usize,
-    /// Designs synthesized per proxy round.
-    #[arg(long, default_value_t = 2)]
-    pub batch: usize,
-    /// MC-dropout passes per pair score.
-    #[arg(long, default_value_t = 16)]
-    pub passes: usize,
+    #[command(flatten)]
+    pub search: SearchArgs,
     /// Sample the pool uniformly instead of asking the proxy (the baseline, for comparison).
     #[arg(long)]
     pub random: bool,
-    /// Device part (default: the backend's).
-    #[arg(long)]
-    pub part: Option<String>,
-    /// Clock period in ns (default: the backend's).
-    #[arg(long)]
-    pub clock: Option<f64>,
-    /// Result store: `sqlite:///path/results.db` or a path (default: $HLSSEEK_STORE, else the
-    /// per-user data directory).
-    #[arg(long)]
-    pub store: Option<String>,
-    /// Neither read nor write the result store.
-    #[arg(long, conflicts_with = "store")]
-    pub no_store: bool,
-    /// For --backend vitis: the tool (default: $HLSSEEK_VITIS, else vitis_hls or vitis-run on PATH).
-    #[arg(long)]
-    pub vitis: Option<PathBuf>,
-    /// For --backend vitis: seconds before one synthesis is killed.
-    #[arg(long, default_value_t = 3600.0)]
-    pub timeout: f64,
+    #[command(flatten)]
+    pub synth: SynthOptions,
     /// For --backend vitis: parallel syntheses.
     #[arg(long, default_value_t = 1)]
     pub jobs: usize,
@@ -196,13 +192,13 @@ pub fn run(args: DseArgs) -> Result<u8> {
         kind: args.backend,
         datasets: &datasets,
         dataset_version: &args.version,
-        vitis: args.vitis.clone(),
-        timeout: args.timeout,
+        vitis: args.synth.vitis.clone(),
+        timeout: args.synth.timeout,
         work_dir: None,
         keep_work: false,
     };
     let backend = make_backend(&choice, opts.clone())?;
-    let target = resolve_target(backend.as_ref(), args.part.as_deref(), args.clock)?;
+    let target = resolve_target(backend.as_ref(), args.synth.part.as_deref(), args.synth.clock)?;
     let (space, own) = hlsseek_dse::design_space(files.clone(), &args.top, &opts)?;
     let mut pool_source = "space".to_string();
     let spec = match (&args.hlsyn, args.backend) {
@@ -223,9 +219,9 @@ pub fn run(args: DseArgs) -> Result<u8> {
     };
     let enc = Encoding { part: target.part.clone(), clock_ns: target.clock_ns, tool: ToolVersion::parse(&args.version), opts };
     let pool = Pool::build(space, spec, &enc)?;
-    let (store, location) = crate::input::open_store_unless(args.no_store, args.store.as_deref())?;
+    let (store, location) = crate::input::open_store_unless(args.synth.no_store, args.synth.store.as_deref())?;
     let synth = Synthesizer::new(backend, store, args.jobs);
-    let cfg = SearchConfig { budget: args.budget, initial: args.initial, batch: args.batch, passes: args.passes, seed: args.seed, ..SearchConfig::default() };
+    let cfg = args.search.config(args.budget, args.seed);
     let pb = bar(args.budget.min(pool.len()) as u64, "syntheses");
     let mut progress = |e: &Evaluated, spent: usize, _budget: usize| {
         pb.set_position(spent as u64);
@@ -234,7 +230,7 @@ pub fn run(args: DseArgs) -> Result<u8> {
     let run = if args.random {
         random_search(&pool, &synth, &target, &cfg, &mut progress)?
     } else {
-        let model = load_model(&args.model)?;
+        let model = load_model(&args.search.model)?;
         let emb = embed_pool(&model, &pool)?;
         proxy_search(&pool, &model, &emb, &synth, &target, &cfg, &mut progress)?
     };
@@ -455,18 +451,11 @@ pub struct ExperimentDseArgs {
     /// every kernel with more than 3 × budget recorded points and at least 10 valid ones).
     #[arg(long, value_delimiter = ',')]
     pub kernels: Vec<String>,
-    /// Proxy model directory (default: the shipped model).
-    #[arg(long)]
-    pub model: Option<PathBuf>,
     /// First seed.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
-    #[arg(long, default_value_t = 4)]
-    pub initial: usize,
-    #[arg(long, default_value_t = 2)]
-    pub batch: usize,
-    #[arg(long, default_value_t = 16)]
-    pub passes: usize,
+    #[command(flatten)]
+    pub search: SearchArgs,
     #[arg(long)]
     pub json: bool,
 }
@@ -490,7 +479,7 @@ pub fn run_experiment(args: ExperimentDseArgs) -> Result<u8> {
         bail!("--budget and --seeds must be at least 1");
     }
     let ds = Hlsyn::open(&args.hlsyn)?;
-    let model = load_model(&args.model)?;
+    let model = load_model(&args.search.model)?;
     let held_out: Vec<String> = model
         .meta
         .training
@@ -517,7 +506,7 @@ pub fn run_experiment(args: ExperimentDseArgs) -> Result<u8> {
     if kernels.is_empty() {
         bail!("no kernel to run ({selection})");
     }
-    let cfg = SearchConfig { budget: args.budget, initial: args.initial, batch: args.batch, passes: args.passes, seed: args.seed, ..SearchConfig::default() };
+    let cfg = args.search.config(args.budget, args.seed);
     let mut results = Vec::new();
     for (i, name) in kernels.iter().enumerate() {
         let case = Case::load(&ds, &args.version, name).with_context(|| format!("kernel {name}"))?;

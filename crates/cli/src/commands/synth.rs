@@ -23,6 +23,32 @@ pub enum BackendKind {
     Vitis,
 }
 
+/// Target, result store and Vitis tool options of every command that synthesizes (`synth`,
+/// `dse`).
+#[derive(clap::Args)]
+pub struct SynthOptions {
+    /// Device part (the backend's default when absent: xcu280 for estimate and vitis, the
+    /// dataset's part for recorded).
+    #[arg(long)]
+    pub part: Option<String>,
+    /// Clock period in ns (the backend's default when absent).
+    #[arg(long)]
+    pub clock: Option<f64>,
+    /// Result store: `sqlite:///path/results.db` or a path (default: $HLSSEEK_STORE, else the
+    /// per-user data directory).
+    #[arg(long)]
+    pub store: Option<String>,
+    /// Neither read nor write the result store.
+    #[arg(long, conflicts_with = "store")]
+    pub no_store: bool,
+    /// For --backend vitis: the tool (default: $HLSSEEK_VITIS, else vitis_hls or vitis-run on PATH).
+    #[arg(long)]
+    pub vitis: Option<PathBuf>,
+    /// For --backend vitis: seconds before one synthesis is killed.
+    #[arg(long, default_value_t = 3600.0)]
+    pub timeout: f64,
+}
+
 #[derive(clap::Args)]
 pub struct SynthArgs {
     /// Source files, or directories whose .c/.cpp/.h/.hpp files are the design (as written by
@@ -41,26 +67,8 @@ pub struct SynthArgs {
     /// HLSyn tool version to answer from: v20 (Vitis 2020.2) or v18 (SDx 2018.3).
     #[arg(long, default_value = "v20")]
     pub dataset_version: String,
-    /// Device part (the backend's default when absent: xcu280 for estimate and vitis, the
-    /// dataset's part for recorded).
-    #[arg(long)]
-    pub part: Option<String>,
-    /// Clock period in ns (the backend's default when absent).
-    #[arg(long)]
-    pub clock: Option<f64>,
-    /// Result store: `sqlite:///path/results.db` or a path (default: $HLSSEEK_STORE, else the
-    /// per-user data directory).
-    #[arg(long)]
-    pub store: Option<String>,
-    /// Neither read nor write the result store.
-    #[arg(long, conflicts_with = "store")]
-    pub no_store: bool,
-    /// For --backend vitis: the tool (default: $HLSSEEK_VITIS, else vitis_hls or vitis-run on PATH).
-    #[arg(long)]
-    pub vitis: Option<PathBuf>,
-    /// For --backend vitis: seconds before the tool is killed.
-    #[arg(long, default_value_t = 3600.0)]
-    pub timeout: f64,
+    #[command(flatten)]
+    pub synth: SynthOptions,
     /// For --backend vitis: where work directories go (default: a folder in the temp dir).
     #[arg(long)]
     pub work_dir: Option<PathBuf>,
@@ -111,15 +119,15 @@ pub fn run(args: SynthArgs) -> Result<u8> {
         kind: args.backend,
         datasets: &args.dataset,
         dataset_version: &args.dataset_version,
-        vitis: args.vitis.clone(),
-        timeout: args.timeout,
+        vitis: args.synth.vitis.clone(),
+        timeout: args.synth.timeout,
         work_dir: args.work_dir.clone(),
         keep_work: args.keep_work,
     };
     let backend = make_backend(&choice, opts)?;
-    let target = resolve_target(backend.as_ref(), args.part.as_deref(), args.clock)?;
+    let target = resolve_target(backend.as_ref(), args.synth.part.as_deref(), args.synth.clock)?;
     let request = SynthRequest { files, top: args.top.clone(), part: target.part, clock_ns: target.clock_ns };
-    let (store, location) = crate::input::open_store_unless(args.no_store, args.store.as_deref())?;
+    let (store, location) = crate::input::open_store_unless(args.synth.no_store, args.synth.store.as_deref())?;
     let synth = Synthesizer::new(backend, store, 1);
     let done = synth.synthesize(&request);
     let report = to_report(&request, synth.backend(), &done, location);

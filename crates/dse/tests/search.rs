@@ -214,3 +214,20 @@ fn a_design_without_knobs_is_refused() {
     let e = design_space(files, "k", &FrontOptions::default()).unwrap_err();
     assert!(matches!(e, hlsseek_dse::DseError::NoKnobs), "{e}");
 }
+
+#[test]
+fn every_nth_round_is_a_random_hedge() {
+    let pool = fir_pool(120);
+    let model = ProxyModel::shipped().unwrap();
+    let emb = embed_pool(&model, &pool).unwrap();
+    let synth = Synthesizer::new(Counting::new(None), None, 1);
+    let cfg = SearchConfig { budget: 16, passes: 2, seed: 3, random_every: 3, ..SearchConfig::default() };
+    let run = proxy_search(&pool, &model, &emb, &synth, &target(), &cfg, &mut |_, _, _| {}).unwrap();
+    check_run(&run, 16);
+    for e in run.evaluated.iter().filter(|e| e.round > 0) {
+        let random = matches!(e.pick, hlsseek_dse::Pick::Random);
+        assert_eq!(random, e.round % 3 == 0, "round {} picked {:?}", e.round, e.pick);
+    }
+    let never = proxy_search(&pool, &model, &emb, &synth, &target(), &SearchConfig { random_every: 0, ..cfg }, &mut |_, _, _| {}).unwrap();
+    assert!(never.evaluated.iter().filter(|e| e.round > 0).all(|e| matches!(e.pick, hlsseek_dse::Pick::Proxy { .. })));
+}

@@ -34,11 +34,15 @@ pub struct SearchArgs {
     /// MC-dropout passes per pair score.
     #[arg(long, default_value_t = 16)]
     pub passes: usize,
+    /// Every N-th proxy round picks at random instead, a hedge against a confidently wrong
+    /// proxy (0: never).
+    #[arg(long, default_value_t = 3)]
+    pub random_every: usize,
 }
 
 impl SearchArgs {
     fn config(&self, budget: usize, seed: u64) -> SearchConfig {
-        SearchConfig { budget, initial: self.initial, batch: self.batch, passes: self.passes, seed, ..SearchConfig::default() }
+        SearchConfig { budget, initial: self.initial, batch: self.batch, passes: self.passes, random_every: self.random_every, seed, ..SearchConfig::default() }
     }
 }
 

@@ -97,15 +97,7 @@ pub fn split_points(tasks: &[Task], fraction: f64, seed: u64) -> Split {
     for (t, task) in tasks.iter().enumerate() {
         let mut idx: Vec<usize> = (0..task.designs.len()).collect();
         Rng::new(seed).fork(t as u64).shuffle(&mut idx);
-        let n = idx.len();
-        let mut k = (n as f64 * fraction).round() as usize;
-        if k == 0 && n >= 3 && fraction > 0.0 {
-            k = 1;
-        }
-        let mut held = idx[..k].to_vec();
-        let mut train = idx[k..].to_vec();
-        held.sort_unstable();
-        train.sort_unstable();
+        let (held, train) = cut(idx, fraction);
         split.held.push(held);
         split.train.push(train);
     }
@@ -120,19 +112,26 @@ pub fn split_watched(split: &Split, fraction: f64, seed: u64) -> Split {
     for (t, train) in split.train.iter().enumerate() {
         let mut idx = train.clone();
         Rng::new(seed).fork(0x5EED_0000 + t as u64).shuffle(&mut idx);
-        let n = idx.len();
-        let mut k = (n as f64 * fraction).round() as usize;
-        if k == 0 && n >= 3 && fraction > 0.0 {
-            k = 1;
-        }
-        let mut held = idx[..k].to_vec();
-        let mut rest = idx[k..].to_vec();
-        held.sort_unstable();
-        rest.sort_unstable();
+        let (held, rest) = cut(idx, fraction);
         out.held.push(held);
         out.train.push(rest);
     }
     out
+}
+
+/// Cut shuffled indices: the first `fraction` (at least one when there are 3 or more and the
+/// fraction is positive) are held, the rest kept; both sorted.
+fn cut(shuffled: Vec<usize>, fraction: f64) -> (Vec<usize>, Vec<usize>) {
+    let n = shuffled.len();
+    let mut k = (n as f64 * fraction).round() as usize;
+    if k == 0 && n >= 3 && fraction > 0.0 {
+        k = 1;
+    }
+    let mut held = shuffled[..k].to_vec();
+    let mut rest = shuffled[k..].to_vec();
+    held.sort_unstable();
+    rest.sort_unstable();
+    (held, rest)
 }
 
 /// A kernel's family: its name without size/variant suffixes (`atax-medium` → `atax`), so that

@@ -1,58 +1,26 @@
-//! The search loop against a counting fake backend: budget, no repeats, failures, the store.
+//! The search loop against a scripted backend (the estimator's answers, counted): budget, no repeats, failures, the store.
 
 use hlsseek_dse::{design_space, embed_pool, proxy_search, random_search, DseRun, Encoding, Pool, PoolSpec, SearchConfig};
 use hlsseek_estimate::{estimate, Profile};
 use hlsseek_front::{parse_kernel, FrontOptions, SourceFile};
 use hlsseek_proxy::{ProxyModel, ToolVersion};
 use hlsseek_qor::pareto;
-use hlsseek_store::Key;
-use hlsseek_synth::{Backend, FailureKind, QorReport, SynthFailure, SynthOutcome, SynthRequest, Synthesizer, Target};
-use std::collections::HashMap;
+use hlsseek_synth::testing::ScriptedBackend;
+use hlsseek_synth::{FailureKind, QorReport, SynthFailure, Synthesizer, Target};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-/// Answers with the estimator and counts how often each design is synthesized; designs whose
-/// source contains `fail_on` fail with a tool error.
-struct Counting {
-    calls: Mutex<HashMap<Key, usize>>,
-    fail_on: Option<&'static str>,
-}
-
-impl Counting {
-    fn new(fail_on: Option<&'static str>) -> Arc<Counting> {
-        Arc::new(Counting { calls: Mutex::new(HashMap::new()), fail_on })
-    }
-
-    fn total(&self) -> usize {
-        self.calls.lock().unwrap().values().sum()
-    }
-
-    fn max_per_design(&self) -> usize {
-        self.calls.lock().unwrap().values().copied().max().unwrap_or(0)
-    }
-}
-
-impl Backend for Counting {
-    fn name(&self) -> &str {
-        "counting"
-    }
-    fn version(&self) -> String {
-        "1".into()
-    }
-    fn default_target(&self) -> Target {
-        Target { part: "vu9p".into(), clock_ns: 4.0 }
-    }
-    fn synthesize(&self, r: &SynthRequest) -> SynthOutcome {
-        *self.calls.lock().unwrap().entry(hlsseek_synth::key::design_hash(&r.files, &r.top)).or_default() += 1;
-        let result = if self.fail_on.is_some_and(|s| r.files.iter().any(|f| f.text.contains(s))) {
-            Err(SynthFailure::new(FailureKind::ToolError, "the fake tool refuses this design"))
-        } else {
-            let k = parse_kernel(&r.files, &r.top, &FrontOptions::default()).expect("pool designs parse");
-            let e = estimate(&k, &Profile::builtin("vu9p").unwrap(), Some(4.0)).expect("estimate");
-            Ok(QorReport { qor: e.qor, loops: Vec::new(), notes: Vec::new() })
-        };
-        SynthOutcome { result, seconds: 0.0, tool: "counting".into(), tool_version: "1".into() }
-    }
+/// Answers with the estimator; designs whose source contains `fail_on` fail with a tool error.
+/// The scripted backend counts how often each design is synthesized.
+fn counting(fail_on: Option<&'static str>) -> Arc<ScriptedBackend> {
+    Arc::new(ScriptedBackend::new(target(), move |r| {
+        if fail_on.is_some_and(|s| r.files.iter().any(|f| f.text.contains(s))) {
+            return Err(SynthFailure::new(FailureKind::ToolError, "the fake tool refuses this design"));
+        }
+        let k = parse_kernel(&r.files, &r.top, &FrontOptions::default()).expect("pool designs parse");
+        let e = estimate(&k, &Profile::builtin("vu9p").unwrap(), Some(4.0)).expect("estimate");
+        Ok(QorReport { qor: e.qor, loops: Vec::new(), notes: Vec::new() })
+    }))
 }
 
 fn fir_pool(max: usize) -> Pool {
@@ -94,7 +62,7 @@ fn proxy_search_spends_the_budget_once_per_design() {
     assert_eq!(pool.report.candidates + pool.report.duplicates + pool.report.skipped, 120);
     let model = ProxyModel::shipped().unwrap();
     let emb = embed_pool(&model, &pool).unwrap();
-    let backend = Counting::new(None);
+    let backend = counting(None);
     let synth = Synthesizer::new(backend.clone(), None, 2);
     let cfg = SearchConfig { budget: 12, passes: 4, ..SearchConfig::default() };
     let mut seen_progress = 0;
@@ -105,8 +73,8 @@ fn proxy_search_spends_the_budget_once_per_design() {
     .unwrap();
     check_run(&run, 12);
     assert_eq!(seen_progress, 12);
-    assert_eq!(backend.total(), 12);
-    assert_eq!(backend.max_per_design(), 1, "nothing is synthesized twice");
+    assert_eq!(backend.calls(), 12);
+    assert_eq!(backend.max_calls_per_design(), 1, "nothing is synthesized twice");
     assert!(run.proxy_pairs > 0);
     assert!(!run.front.is_empty());
     // The first design is the space's default point.
@@ -118,7 +86,7 @@ fn a_budget_larger_than_the_pool_stops_at_the_pool() {
     let pool = fir_pool(6);
     let model = ProxyModel::shipped().unwrap();
     let emb = embed_pool(&model, &pool).unwrap();
-    let synth = Synthesizer::new(Counting::new(None), None, 1);
+    let synth = Synthesizer::new(counting(None), None, 1);
     let cfg = SearchConfig { budget: 50, passes: 2, ..SearchConfig::default() };
     let run = proxy_search(&pool, &model, &emb, &synth, &target(), &cfg, &mut |_, _, _| {}).unwrap();
     assert_eq!(run.evaluated.len(), pool.len());
@@ -133,7 +101,7 @@ fn failed_syntheses_are_recorded_and_the_search_goes_on() {
     let emb = embed_pool(&model, &pool).unwrap();
     // Every pipelined-with-flatten design fails: a large share of the space, including designs
     // the proxy likes.
-    let backend = Counting::new(Some("PIPELINE flatten"));
+    let backend = counting(Some("PIPELINE flatten"));
     let synth = Synthesizer::new(backend.clone(), None, 1);
     let cfg = SearchConfig { budget: 14, passes: 4, seed: 5, ..SearchConfig::default() };
     let run = proxy_search(&pool, &model, &emb, &synth, &target(), &cfg, &mut |_, _, _| {}).unwrap();
@@ -145,7 +113,7 @@ fn failed_syntheses_are_recorded_and_the_search_goes_on() {
         assert_eq!(e.point.get("__PIPE__L0").map(|v| v.to_string()).as_deref(), Some("flatten"));
     }
     assert!(!run.front.is_empty(), "the search went on and found working designs");
-    assert_eq!(backend.max_per_design(), 1);
+    assert_eq!(backend.max_calls_per_design(), 1);
 }
 
 #[test]
@@ -156,20 +124,20 @@ fn a_second_run_is_answered_by_the_store() {
     let pool = fir_pool(60);
     let model = ProxyModel::shipped().unwrap();
     let emb = embed_pool(&model, &pool).unwrap();
-    let backend = Counting::new(Some("PIPELINE off"));
+    let backend = counting(Some("PIPELINE off"));
     let synth = Synthesizer::new(backend.clone(), Some(store.clone()), 1);
     let cfg = SearchConfig { budget: 8, passes: 4, seed: 1, ..SearchConfig::default() };
     let first = proxy_search(&pool, &model, &emb, &synth, &target(), &cfg, &mut |_, _, _| {}).unwrap();
     assert_eq!(first.cached, 0);
-    assert_eq!(backend.total(), 8);
+    assert_eq!(backend.calls(), 8);
     let second = proxy_search(&pool, &model, &emb, &synth, &target(), &cfg, &mut |_, _, _| {}).unwrap();
     // Same seed, same picks: every answer (failures included) comes from the store.
     assert_eq!(second.cached, 8);
-    assert_eq!(backend.total(), 8, "no design was synthesized again");
+    assert_eq!(backend.calls(), 8, "no design was synthesized again");
     let picks = |r: &DseRun| r.evaluated.iter().map(|e| e.candidate).collect::<Vec<_>>();
     assert_eq!(picks(&first), picks(&second));
     let stats = store.stats().unwrap();
-    let b = stats.backends.iter().find(|b| b.backend == "counting").unwrap();
+    let b = stats.backends.iter().find(|b| b.backend == "scripted").unwrap();
     assert_eq!((b.hits, b.misses), (8, 8));
     assert_eq!(b.results, 8);
     assert_eq!(b.failed as usize, first.failures);
@@ -178,7 +146,7 @@ fn a_second_run_is_answered_by_the_store() {
 #[test]
 fn random_search_is_seeded() {
     let pool = fir_pool(80);
-    let synth = Synthesizer::new(Counting::new(None), None, 1);
+    let synth = Synthesizer::new(counting(None), None, 1);
     let cfg = SearchConfig { budget: 10, ..SearchConfig::default() };
     let a = random_search(&pool, &synth, &target(), &cfg, &mut |_, _, _| {}).unwrap();
     let b = random_search(&pool, &synth, &target(), &cfg, &mut |_, _, _| {}).unwrap();
@@ -220,7 +188,7 @@ fn every_nth_round_is_a_random_hedge() {
     let pool = fir_pool(120);
     let model = ProxyModel::shipped().unwrap();
     let emb = embed_pool(&model, &pool).unwrap();
-    let synth = Synthesizer::new(Counting::new(None), None, 1);
+    let synth = Synthesizer::new(counting(None), None, 1);
     let cfg = SearchConfig { budget: 16, passes: 2, seed: 3, random_every: 3, ..SearchConfig::default() };
     let run = proxy_search(&pool, &model, &emb, &synth, &target(), &cfg, &mut |_, _, _| {}).unwrap();
     check_run(&run, 16);

@@ -10,26 +10,9 @@ use hlsseek_proxy::{ProxyModel, ToolVersion};
 use hlsseek_reward::online::{ModelCell, OnlineUpdater, UpdatePolicy};
 use hlsseek_reward::{Candidate, GroupScorer, ScorerConfig};
 use hlsseek_store::ResultStore;
-use hlsseek_synth::{Backend, FailureKind, SynthFailure, SynthOutcome, SynthRequest, Synthesizer, Target};
+use hlsseek_synth::testing::ScriptedBackend;
+use hlsseek_synth::{FailureKind, SynthFailure, SynthRequest, Synthesizer, Target};
 use std::sync::Arc;
-
-/// Never called with this threshold; present because the scorer needs a backend.
-struct Unused;
-
-impl Backend for Unused {
-    fn name(&self) -> &str {
-        "unused"
-    }
-    fn version(&self) -> String {
-        "1".into()
-    }
-    fn default_target(&self) -> Target {
-        Target { part: "p".into(), clock_ns: 4.0 }
-    }
-    fn synthesize(&self, _: &SynthRequest) -> SynthOutcome {
-        SynthOutcome { result: Err(SynthFailure::new(FailureKind::Unavailable, "bench")), seconds: 0.0, tool: "unused".into(), tool_version: "1".into() }
-    }
-}
 
 fn bench(c: &mut Criterion) {
     std::env::set_var("RAYON_NUM_THREADS", "1");
@@ -48,7 +31,9 @@ fn bench(c: &mut Criterion) {
         .collect();
     let dir = tempfile::tempdir().expect("temp dir");
     let store: Arc<dyn ResultStore> = Arc::new(hlsseek_store::sqlite::SqliteStore::open(&dir.path().join("r.db")).expect("store"));
-    let synth = Arc::new(Synthesizer::new(Arc::new(Unused), Some(store), 8));
+    // Never called with this threshold; present because the scorer needs a backend.
+    let unused = ScriptedBackend::new(Target { part: "p".into(), clock_ns: 4.0 }, |_| Err(SynthFailure::new(FailureKind::Unavailable, "bench")));
+    let synth = Arc::new(Synthesizer::new(Arc::new(unused), Some(store), 8));
     let cell = Arc::new(ModelCell::new(ProxyModel::shipped().expect("shipped model")));
     let updater = Arc::new(OnlineUpdater::new(cell, vec![], vec![], UpdatePolicy { every: 0, ..UpdatePolicy::default() }));
     let scorer = GroupScorer { updater, synth, config: ScorerConfig { threshold: 2.0, budget: 4, spend_budget: false, passes: 16 } };

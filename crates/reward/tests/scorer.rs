@@ -1,4 +1,4 @@
-//! The group scorer against a counting fake backend whose answers are the synthetic families'
+//! The group scorer against a scripted backend whose answers are the synthetic families'
 //! true QoR: switching, budgets, nothing synthesized twice, failures, and the online swap.
 
 use hlsseek_front::SourceFile;
@@ -16,47 +16,15 @@ use hlsseek_reward::scorer::RealSource;
 use hlsseek_reward::{rewards, Candidate, GroupScorer, ScorerConfig};
 use hlsseek_store::sqlite::SqliteStore;
 use hlsseek_store::ResultStore;
-use hlsseek_synth::{Backend, FailureKind, QorReport, SynthFailure, SynthOutcome, SynthRequest, Synthesizer, Target};
+use hlsseek_synth::testing::ScriptedBackend;
+use hlsseek_synth::{FailureKind, QorReport, SynthFailure, SynthRequest, Synthesizer, Target};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-
-/// Answers `int design_N;` with the N-th design's QoR; names listed in `fail` time out.
-struct Fake {
-    answers: HashMap<String, Qor>,
-    fail: Vec<String>,
-    calls: AtomicUsize,
-}
-
-impl Backend for Fake {
-    fn name(&self) -> &str {
-        "fake"
-    }
-    fn version(&self) -> String {
-        "1".into()
-    }
-    fn default_target(&self) -> Target {
-        Target { part: "p".into(), clock_ns: 4.0 }
-    }
-    fn synthesize(&self, r: &SynthRequest) -> SynthOutcome {
-        self.calls.fetch_add(1, Ordering::SeqCst);
-        let text = r.files[0].text.trim().to_string();
-        let result = if self.fail.contains(&text) {
-            Err(SynthFailure::new(FailureKind::Timeout, "ran past the limit"))
-        } else {
-            match self.answers.get(&text) {
-                Some(q) => Ok(QorReport { qor: *q, loops: vec![], notes: vec![] }),
-                None => Err(SynthFailure::new(FailureKind::NotRecorded, "unknown")),
-            }
-        };
-        SynthOutcome { result, seconds: 40.0, tool: "fake".into(), tool_version: "1".into() }
-    }
-}
 
 struct Setup {
     task: Task,
     candidates: Vec<Candidate>,
-    fake: Arc<Fake>,
+    fake: Arc<ScriptedBackend>,
     store: Arc<SqliteStore>,
     synth: Arc<Synthesizer>,
     _dir: tempfile::TempDir,
@@ -79,8 +47,20 @@ fn setup(fail: &[usize]) -> Setup {
             encode_error: None,
         })
         .collect();
-    let answers = task.designs.iter().enumerate().map(|(i, d)| (text(i), d.qor)).collect();
-    let fake = Arc::new(Fake { answers, fail: fail.iter().map(|&i| text(i)).collect(), calls: AtomicUsize::new(0) });
+    let answers: HashMap<String, Qor> = task.designs.iter().enumerate().map(|(i, d)| (text(i), d.qor)).collect();
+    let fail: Vec<String> = fail.iter().map(|&i| text(i)).collect();
+    // Answers `int design_N;` with the N-th design's QoR; the names in `fail` time out.
+    let fake = Arc::new(ScriptedBackend::new(Target { part: "p".into(), clock_ns: 4.0 }, move |r| {
+        let text = r.files[0].text.trim();
+        if fail.iter().any(|f| f == text) {
+            return Err(SynthFailure::new(FailureKind::Timeout, "ran past the limit"));
+        }
+        match answers.get(text) {
+            Some(q) => Ok(QorReport { qor: *q, loops: vec![], notes: vec![] }),
+            None => Err(SynthFailure::new(FailureKind::NotRecorded, "unknown")),
+        }
+    })
+    .with_reported_seconds(40.0));
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(SqliteStore::open(&dir.path().join("r.db")).unwrap());
     let synth = Arc::new(Synthesizer::new(fake.clone(), Some(store.clone() as Arc<dyn ResultStore>), 4));
@@ -137,7 +117,7 @@ fn a_certain_proxy_synthesizes_nothing_and_budgets_cap_syntheses() {
         let g = scorer(&s, -1.0, budget, 0).score("int0", "v20", &cands, 1).unwrap();
         // Everything is uncertain: the whole budget is spent, even an odd last synthesis.
         assert_eq!(g.synthesized, budget, "budget {budget}");
-        assert_eq!(s.fake.calls.load(Ordering::SeqCst), g.synthesized);
+        assert_eq!(s.fake.calls(), g.synthesized);
     }
 }
 
@@ -156,14 +136,15 @@ fn nothing_is_synthesized_twice() {
     let overlap: Vec<Candidate> = (4..12).map(|i| s.candidates[i].clone()).collect();
     let third = sc.score("int0", "v20", &overlap, 3).unwrap();
     assert_eq!(third.synthesized, 4);
-    assert_eq!(s.fake.calls.load(Ordering::SeqCst), 12);
+    assert_eq!(s.fake.calls(), 12);
     let stats = s.store.stats().unwrap();
     assert_eq!(stats.results, 12, "{stats:?}");
     // The same new design twice in one group: one synthesis, counted once.
     let twice = vec![s.candidates[20].clone(), s.candidates[20].clone(), s.candidates[21].clone()];
     let g = sc.score("int0", "v20", &twice, 4).unwrap();
     assert_eq!(g.synthesized, 2);
-    assert_eq!(s.fake.calls.load(Ordering::SeqCst), 14);
+    assert_eq!(s.fake.calls(), 14);
+    assert_eq!(s.fake.max_calls_per_design(), 1);
 }
 
 #[test]
@@ -181,7 +162,7 @@ fn a_timed_out_synthesis_is_stored_and_the_group_still_scored() {
     // Stored as a timeout: asking again synthesizes nothing.
     let again = sc.score("int0", "v20", &cands, 2).unwrap();
     assert_eq!(again.synthesized, 0);
-    assert_eq!(s.fake.calls.load(Ordering::SeqCst), 6);
+    assert_eq!(s.fake.calls(), 6);
 }
 
 #[test]

@@ -6,12 +6,15 @@
 //!   [`recorded::RecordedBackend`] (published datasets), [`vitis::VitisBackend`] (Vitis HLS).
 //! - [`key`]: content keys of designs and of store entries.
 //! - [`Synthesizer`]: a backend behind the result store, with a bounded number of jobs in flight.
+//! - `testing` (feature `testing`): a scripted backend that counts calls, for other crates' tests.
 
 pub mod estimate;
 pub mod key;
 pub mod outcome;
 pub mod recorded;
 mod synthesizer;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod vitis;
 
 pub use outcome::{FailureKind, QorReport, SynthFailure, SynthOutcome, SynthRequest, Target};

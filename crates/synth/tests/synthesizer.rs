@@ -4,60 +4,40 @@
 use hlsseek_front::SourceFile;
 use hlsseek_qor::{Latency, Qor, Resources};
 use hlsseek_store::{sqlite::SqliteStore, ResultStore};
-use hlsseek_synth::{Backend, FailureKind, QorReport, SynthFailure, SynthOutcome, SynthRequest, Synthesizer, Target};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use hlsseek_synth::testing::ScriptedBackend;
+use hlsseek_synth::{FailureKind, QorReport, SynthFailure, SynthRequest, Synthesizer, Target};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Answers `lut = len(text)`; fails by the marker in the text; tracks concurrency.
-#[derive(Default)]
-struct Fake {
-    calls: AtomicUsize,
-    in_flight: AtomicUsize,
-    max_in_flight: AtomicUsize,
-}
-
-impl Backend for Fake {
-    fn name(&self) -> &str {
-        "fake"
-    }
-    fn version(&self) -> String {
-        "1".into()
-    }
-    fn default_target(&self) -> Target {
-        Target { part: "p".into(), clock_ns: 1.0 }
-    }
-    fn synthesize(&self, r: &SynthRequest) -> SynthOutcome {
-        self.calls.fetch_add(1, Ordering::SeqCst);
-        let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-        self.max_in_flight.fetch_max(now, Ordering::SeqCst);
-        std::thread::sleep(Duration::from_millis(20));
-        self.in_flight.fetch_sub(1, Ordering::SeqCst);
-        let text = &r.files[0].text;
-        let result = if text.contains("PANIC") {
-            panic!("fake backend bug");
-        } else if text.contains("TIMEOUT") {
-            Err(SynthFailure::new(FailureKind::Timeout, "slow"))
-        } else if text.contains("UNAVAILABLE") {
-            Err(SynthFailure::new(FailureKind::Unavailable, "no tool"))
-        } else {
-            Ok(QorReport {
-                qor: Qor { latency: Latency::exact(7), ii: Some(1), resources: Resources { lut: text.len() as u64, ..Default::default() } },
-                loops: vec![],
-                notes: vec![],
-            })
-        };
-        SynthOutcome { result, seconds: 0.02, tool: "fake".into(), tool_version: "1".into() }
-    }
+/// Answers `lut = len(text)`; fails by the marker in the text; each synthesis takes 20 ms so
+/// that concurrent ones overlap.
+fn fake() -> Arc<ScriptedBackend> {
+    let target = Target { part: "p".into(), clock_ns: 1.0 };
+    Arc::new(
+        ScriptedBackend::new(target, |r| {
+            let text = &r.files[0].text;
+            if text.contains("PANIC") {
+                panic!("fake backend bug");
+            } else if text.contains("TIMEOUT") {
+                Err(SynthFailure::new(FailureKind::Timeout, "slow"))
+            } else if text.contains("UNAVAILABLE") {
+                Err(SynthFailure::new(FailureKind::Unavailable, "no tool"))
+            } else {
+                let qor = Qor { latency: Latency::exact(7), ii: Some(1), resources: Resources { lut: text.len() as u64, ..Default::default() } };
+                Ok(QorReport { qor, loops: vec![], notes: vec![] })
+            }
+        })
+        .with_delay(Duration::from_millis(20)),
+    )
 }
 
 fn req(text: &str) -> SynthRequest {
     SynthRequest { files: vec![SourceFile { name: "k.c".into(), text: text.into() }], top: "k".into(), part: "p".into(), clock_ns: 1.0 }
 }
 
-fn setup(jobs: usize) -> (tempfile::TempDir, Arc<Fake>, Arc<SqliteStore>, Synthesizer) {
+fn setup(jobs: usize) -> (tempfile::TempDir, Arc<ScriptedBackend>, Arc<SqliteStore>, Synthesizer) {
     let dir = tempfile::tempdir().unwrap();
-    let fake = Arc::new(Fake::default());
+    let fake = fake();
     let store = Arc::new(SqliteStore::open(&dir.path().join("r.db")).unwrap());
     let s = Synthesizer::new(fake.clone(), Some(store.clone()), jobs);
     (dir, fake, store, s)
@@ -76,13 +56,13 @@ fn bounded_jobs_request_order_and_dedup() {
         assert!(!o.cached);
     }
     assert_eq!(out[12].key, out[0].key);
-    assert_eq!(fake.calls.load(Ordering::SeqCst), 12, "the duplicate is synthesized once");
-    let max = fake.max_in_flight.load(Ordering::SeqCst);
+    assert_eq!(fake.calls(), 12, "the duplicate is synthesized once");
+    let max = fake.max_in_flight();
     assert!((2..=3).contains(&max), "in flight at most 3, and more than 1: {max}");
 
     let again = synth.synthesize_many(&reqs);
     assert!(again.iter().all(|o| o.cached));
-    assert_eq!(fake.calls.load(Ordering::SeqCst), 12);
+    assert_eq!(fake.calls(), 12);
     let s = store.stats().unwrap();
     assert_eq!((s.results, s.hits, s.misses), (12, 12, 12));
 }
@@ -99,7 +79,7 @@ fn design_failures_are_stored_environment_failures_and_bugs_are_not() {
     assert_eq!(store.stats().unwrap().results, 1);
     let again = synth.synthesize_many(&[req("TIMEOUT"), req("UNAVAILABLE")]);
     assert!(again[0].cached && !again[1].cached);
-    assert_eq!(fake.calls.load(Ordering::SeqCst), 4);
+    assert_eq!(fake.calls(), 4);
 }
 
 #[test]
@@ -126,10 +106,10 @@ fn keys_depend_on_target_and_backend_version_not_layout() {
 
 #[test]
 fn without_a_store_everything_is_synthesized() {
-    let fake = Arc::new(Fake::default());
+    let fake = fake();
     let synth = Synthesizer::new(fake.clone(), None, 1);
     let a = synth.synthesize(&req("int a;"));
     let b = synth.synthesize(&req("int a;"));
     assert!(!a.cached && !b.cached);
-    assert_eq!(fake.calls.load(Ordering::SeqCst), 2);
+    assert_eq!(fake.calls(), 2);
 }

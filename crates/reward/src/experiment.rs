@@ -16,6 +16,7 @@ use hlsseek_datasets::hlsyn::{Hlsyn, CLOCK_NS, PART};
 use hlsseek_estimate::Profile;
 use hlsseek_front::{DesignSpace, FrontOptions};
 use hlsseek_proxy::{Rng, ToolVersion};
+use hlsseek_qor::pareto::Dominance;
 use hlsseek_qor::stats::kendall_tau;
 use hlsseek_qor::Qor;
 use hlsseek_synth::SynthRequest;
@@ -116,6 +117,11 @@ struct GroupOutcome {
     /// Pairs left to the proxy, and how many it got right.
     proxy_pairs: usize,
     proxy_agree: usize,
+    /// Of those, pairs whose truth is "neither dominates", pairs where the proxy claimed a
+    /// dominance, and claims that were right.
+    proxy_truth_neither: usize,
+    proxy_claims: usize,
+    proxy_claims_right: usize,
     tau: Option<f64>,
     candidates: usize,
     synthesized: usize,
@@ -136,6 +142,13 @@ pub struct StreamMetrics {
     pub latency_agreement: f64,
     /// Agreement on the pairs left to the proxy alone.
     pub proxy_agreement: f64,
+    /// What answering "neither dominates" on every pair left to the proxy would score: the
+    /// baseline `proxy_agreement` has to beat (with five objectives most pairs are "neither").
+    pub proxy_neither_baseline: f64,
+    /// Share of the pairs left to the proxy on which it claimed a dominance, and the share of
+    /// those claims that were right.
+    pub proxy_claim_rate: f64,
+    pub proxy_claim_precision: f64,
     /// Mean over groups of Kendall's tau-b between the group rewards and the rewards all-real
     /// synthesis gives (groups whose true rewards all tie are skipped).
     pub kendall_tau: f64,
@@ -187,6 +200,9 @@ fn summarise(outcomes: &[&GroupOutcome], cfg: &ExperimentConfig) -> StreamMetric
         pairwise_agreement: ratio(sum(&|o| o.agree), pairs),
         latency_agreement: ratio(sum(&|o| o.latency_agree), sum(&|o| o.latency_pairs)),
         proxy_agreement: ratio(sum(&|o| o.proxy_agree), sum(&|o| o.proxy_pairs)),
+        proxy_neither_baseline: ratio(sum(&|o| o.proxy_truth_neither), sum(&|o| o.proxy_pairs)),
+        proxy_claim_rate: ratio(sum(&|o| o.proxy_claims), sum(&|o| o.proxy_pairs)),
+        proxy_claim_precision: ratio(sum(&|o| o.proxy_claims_right), sum(&|o| o.proxy_claims)),
         kendall_tau: if taus.is_empty() { 0.0 } else { taus.iter().sum::<f64>() / taus.len() as f64 },
         synthesized_fraction: ratio(synthesized, candidates),
         syntheses_per_group: ratio(synthesized, outcomes.len()),
@@ -212,6 +228,11 @@ fn judge(score: &GroupScore, truth: &[Option<Qor>]) -> GroupOutcome {
         if !d.from_synthesis {
             o.proxy_pairs += 1;
             o.proxy_agree += ok as usize;
+            o.proxy_truth_neither += (t.dominance == Dominance::Neither) as usize;
+            if d.relation.dominance != Dominance::Neither {
+                o.proxy_claims += 1;
+                o.proxy_claims_right += ok as usize;
+            }
         }
         if let (Some(a), Some(b)) = (&truth[d.a], &truth[d.b]) {
             let (la, lb) = (hlsseek_qor::pareto::objectives(a)[0] as f64, hlsseek_qor::pareto::objectives(b)[0] as f64);
@@ -273,4 +294,45 @@ pub fn run(kernels: &[StreamKernel], scorer: &GroupScorer, cfg: &ExperimentConfi
         syntheses: all.iter().map(|o| o.synthesized).sum(),
         model_versions: scorer.updater.versions().len(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scorer::{DesignResult, PairDecision};
+    use hlsseek_qor::{Latency, Resources};
+
+    fn qor(latency: u64, lut: u64) -> Qor {
+        Qor { latency: Latency::exact(latency), ii: Some(1), resources: Resources { lut, ..Default::default() } }
+    }
+
+    fn decision(a: usize, b: usize, dominance: Dominance, a_faster: bool, from_synthesis: bool) -> PairDecision {
+        let relation = Relation { dominance, a_faster: Some(a_faster) };
+        PairDecision { a, b, relation, from_synthesis, proxy: Some(relation), uncertainty: 0.5 }
+    }
+
+    /// Design 0 dominates 1; 2 is fastest but largest, so it neither dominates nor is dominated.
+    /// Pair (0, 1) is settled by synthesis; the proxy claims 0 ≻ 2 (wrong) and says "neither"
+    /// for (1, 2) (right, but with the wrong latency order).
+    #[test]
+    fn judging_counts_agreement_the_neither_baseline_and_the_proxy_claims() {
+        let truth = vec![Some(qor(10, 10)), Some(qor(20, 20)), Some(qor(5, 30))];
+        let pairs = vec![
+            decision(0, 1, Dominance::ADominates, true, true),
+            decision(0, 2, Dominance::ADominates, false, false),
+            decision(1, 2, Dominance::Neither, true, false),
+        ];
+        let designs = (0..3).map(|k| DesignResult { id: k.to_string(), reward: 0.5, advantage: 0.0, real: None, qor: None }).collect();
+        let score = GroupScore { designs, pairs, synthesized: 2, model_version: 0, proxy_seconds: 0.0, synthesis_seconds: 0.0 };
+        let o = judge(&score, &truth);
+        let m = summarise(&[&o], &ExperimentConfig::default());
+        assert_eq!(m.pairs, 3);
+        assert!((m.pairwise_agreement - 2.0 / 3.0).abs() < 1e-12);
+        assert!((m.latency_agreement - 2.0 / 3.0).abs() < 1e-12);
+        assert_eq!(m.proxy_agreement, 0.5);
+        assert_eq!(m.proxy_neither_baseline, 1.0, "both pairs left to the proxy are truly 'neither'");
+        assert_eq!(m.proxy_claim_rate, 0.5);
+        assert_eq!(m.proxy_claim_precision, 0.0);
+        assert!((m.synthesized_fraction - 2.0 / 3.0).abs() < 1e-12);
+    }
 }

@@ -199,7 +199,7 @@ fn loop_cmd(a: LoopArgs) -> Result<u8> {
         ),
         None => println!("threshold {threshold:.3} (given)"),
     }
-    let mut t = table(["slice", "groups", "pairwise agreement", "latency agreement", "proxy-only agreement", "Kendall tau", "synthesized", "speedup", "vs distinct"]);
+    let mut t = table(["slice", "groups", "pairwise agreement", "latency agreement", "proxy-only agreement", "\"neither\" on those", "Kendall tau", "synthesized", "speedup", "vs distinct"]);
     for (name, m) in [("all", &report.overall), ("first quarter", &report.first_quarter), ("last quarter", &report.last_quarter)] {
         t.add_row(row(name, m));
     }
@@ -232,6 +232,7 @@ fn row(name: &str, m: &StreamMetrics) -> Vec<String> {
         pct(m.pairwise_agreement),
         pct(m.latency_agreement),
         pct(m.proxy_agreement),
+        pct(m.proxy_neither_baseline),
         format!("{:.3}", m.kendall_tau),
         pct(m.synthesized_fraction),
         format!("{:.1}×", m.speedup),

@@ -145,8 +145,9 @@ pub struct StreamMetrics {
     /// What answering "neither dominates" on every pair left to the proxy would score: the
     /// baseline `proxy_agreement` has to beat (with five objectives most pairs are "neither").
     pub proxy_neither_baseline: f64,
-    /// Share of the pairs left to the proxy on which it claimed a dominance, and the share of
-    /// those claims that were right.
+    /// Share of the pairs left to the proxy on which it claimed a dominance (a design the
+    /// front-end could not read counts as failed, which is a claim too), and the share of those
+    /// claims that were right.
     pub proxy_claim_rate: f64,
     pub proxy_claim_precision: f64,
     /// Mean over groups of Kendall's tau-b between the group rewards and the rewards all-real

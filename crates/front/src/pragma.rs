@@ -176,12 +176,15 @@ impl Pragma {
     pub fn dependence(&self) -> DependenceDirective {
         let ty = self.get("type").map(|s| s.to_ascii_lowercase());
         let bare = |w: &str| self.args.iter().any(|(k, v)| k == w && v.is_none());
+        let class = self.get("class").map(str::to_ascii_lowercase).or_else(|| ["array", "pointer"].into_iter().find(|c| bare(c)).map(str::to_string));
         DependenceDirective {
             variable: self.get("variable").map(str::to_string),
+            class,
             inter: !(ty.as_deref() == Some("intra") || bare("intra")),
-            direction: self.get("direction").map(|s| s.to_ascii_uppercase()),
+            direction: self.get("direction").map(|s| s.to_ascii_uppercase()).or_else(|| ["raw", "war", "waw"].into_iter().find(|d| bare(d)).map(str::to_ascii_uppercase)),
             distance: self.num("distance"),
-            dependent: self.get("dependent").is_some_and(|v| v.eq_ignore_ascii_case("true")),
+            // `dependent=true` or the older bare `true`; Vitis assumes false when neither is given.
+            dependent: self.get("dependent").map_or(bare("true"), |v| v.eq_ignore_ascii_case("true")),
             loc: self.loc,
         }
     }

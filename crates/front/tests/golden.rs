@@ -112,3 +112,11 @@ fn forgehls_bubble_sort() {
 fn may_alias_dependences() {
     insta::assert_snapshot!(summary(&fixture(&["may_alias.c"]), "may_alias"));
 }
+
+/// `DEPENDENCE` pragmas over what the analysis found: `inter false` (and `class=array`) removes
+/// the carried RAW, `distance=2` sets its distance; a WAR-only, an intra or another variable's
+/// pragma leaves it.
+#[test]
+fn dependence_pragmas() {
+    insta::assert_snapshot!(summary(&fixture(&["dependence.cpp"]), "dependence"));
+}

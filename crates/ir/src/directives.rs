@@ -99,6 +99,9 @@ pub struct TileDirective {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DependenceDirective {
     pub variable: Option<String>,
+    /// `array` or `pointer`: every variable of that class (instead of `variable`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
     pub inter: bool,
     pub direction: Option<String>,
     pub distance: Option<u32>,

@@ -281,3 +281,35 @@ pub fn memory_deps(body: &Region, iv: Option<&str>, arrays: &[Array]) -> Vec<Car
     }
     out
 }
+
+/// What the `DEPENDENCE` pragmas of a loop say about its carried dependences. Only inter-
+/// iteration directives that concern a read-after-write (no direction, or `RAW`) touch the
+/// carried values found here (they are all RAW cycles): `dependent=false` removes the ones
+/// through the named variable (or through any array or pointer for `class=...`), and
+/// `dependent=true distance=n` sets their distance (the II bound becomes ⌈delay / n⌉). The
+/// pragma is the designer's word over the analysis, as it is for the tool; a dependence the
+/// analysis did not find is not invented (its operations are unknown).
+pub fn apply_directives(carried: Vec<CarriedDep>, directives: &[hlsseek_ir::DependenceDirective]) -> Vec<CarriedDep> {
+    let concerns = |d: &hlsseek_ir::DependenceDirective, c: &CarriedDep| {
+        let raw = d.direction.as_deref().is_none_or(|x| x == "RAW");
+        let target = match (&d.variable, &d.class) {
+            (Some(v), _) => *v == c.variable,
+            (None, Some(_)) => c.through_memory,
+            (None, None) => false,
+        };
+        d.inter && raw && target
+    };
+    carried
+        .into_iter()
+        .filter_map(|mut c| {
+            let said: Vec<&hlsseek_ir::DependenceDirective> = directives.iter().filter(|d| concerns(d, &c)).collect();
+            if said.iter().any(|d| !d.dependent) {
+                return None;
+            }
+            if let Some(n) = said.iter().rev().filter_map(|d| d.distance).find(|&n| n >= 1) {
+                c.distance = n;
+            }
+            Some(c)
+        })
+        .collect()
+}

@@ -884,6 +884,7 @@ impl<'a> FnCx<'a> {
         }
         let mut carried = deps::scalar_deps(&body, &body_cx, var.as_deref());
         carried.extend(deps::memory_deps(&body, var.as_deref(), &self.arrays));
+        let carried = deps::apply_directives(carried, &frame.directives.dependences);
         // The loop's writes reach the parent as opaque values.
         for x in &body_cx.written {
             if let Some((Var::Scalar(ty), _)) = self.lookup(x) {

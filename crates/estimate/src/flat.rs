@@ -152,6 +152,9 @@ impl<'k, 'e> Flat<'k, 'e> {
                 }
                 if key.class == OpClass::Load {
                     start = start.max(self.array_ready[acc.array.0 as usize]);
+                    if let (false, Some(l)) = (p.registers, p.storage.read_latency) {
+                        cost.lat = l;
+                    }
                 }
             }
         }

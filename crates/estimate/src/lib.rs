@@ -3,7 +3,8 @@
 //!
 //! Pipeline of the model (docs/estimator.md states it in full):
 //! [`profile`] data → [`plan`] (what the tool does to each loop: pipeline, unroll, flatten,
-//! tile, Vitis and Merlin defaults) → [`memory`] (partitioning, banks, ports, BRAM) →
+//! tile, Vitis and Merlin defaults) → [`memory`] (partitioning, banks, ports, BRAM; with
+//! [`storage`] for `BIND_STORAGE`) →
 //! [`flat`] (chaining ASAP scheduler of straight-line and unrolled bodies) → [`seq`]
 //! (FSMs, pipelined / flattened / sequential loops, calls, dataflow; resources).
 
@@ -14,6 +15,7 @@ mod ops;
 mod plan;
 mod profile;
 mod seq;
+mod storage;
 
 pub use profile::{Capacity, ClockRule, ControlRules, InterfaceCosts, MemoryRules, MerlinRules, OpClass, OpRow, Profile, ResourceRules};
 

@@ -1,8 +1,10 @@
 //! Memories: the effective partitioning of each array (pragmas, Vitis's small-array rule and
 //! Merlin's partitioning for `PARALLEL`), which bank each access hits (affine index analysis),
-//! port pressure per bank, and BRAM18K / LUTRAM counting.
+//! port pressure per bank, and BRAM18K / LUTRAM / URAM counting.
 
+use crate::model::Res;
 use crate::profile::Profile;
+use crate::storage::{self, Impl, Ports, StoragePlan};
 use hlsseek_ir::{Access, Array, ArrayKind, Function, IndexExpr, PartitionType};
 use std::collections::HashMap;
 
@@ -29,7 +31,9 @@ pub(crate) struct ArrayPlan {
     pub dims: Vec<Option<DimPart>>,
     /// Every dimension completely partitioned: registers, no port limit.
     pub registers: bool,
-    pub ports: u32,
+    pub ports: Ports,
+    /// `BIND_STORAGE`: implementation and read latency.
+    pub storage: StoragePlan,
     /// Storage outside this function (a top-level interface array or a callee's parameter).
     pub external: bool,
     pub stream: bool,
@@ -39,7 +43,7 @@ pub(crate) struct ArrayPlan {
 /// A Merlin-style partition request: array, 0-based dimension, cyclic factor.
 pub(crate) type PartitionRequest = (u32, usize, u64);
 
-pub(crate) fn plan_arrays(f: &Function, is_top: bool, merlin: bool, requests: &[PartitionRequest], prof: &Profile) -> Vec<ArrayPlan> {
+pub(crate) fn plan_arrays(f: &Function, is_top: bool, merlin: bool, requests: &[PartitionRequest], prof: &Profile, notes: &mut Vec<String>) -> Vec<ArrayPlan> {
     f.arrays
         .iter()
         .enumerate()
@@ -93,14 +97,17 @@ pub(crate) fn plan_arrays(f: &Function, is_top: bool, merlin: bool, requests: &[
             }
             let registers = !stream && !external && a.elements().is_some() && extents.iter().enumerate().all(|(d, &e)| e <= 1 || dims[d].is_some_and(|p| p.kind == DimKind::Complete));
             let banks = dims.iter().map(|p| p.map(|p| p.factor).unwrap_or(1)).product::<u64>().max(1);
+            let storage = if stream { StoragePlan::DEFAULT } else { storage::bind(a.storage.as_ref(), &a.name, notes) };
             let ports = if stream {
-                1
+                Ports::SplitReadWrite
+            } else if let Some(p) = storage.ports {
+                p
             } else if external && is_top && a.kind == ArrayKind::Param {
-                prof.memory.param_ports
+                Ports::Shared(prof.memory.param_ports)
             } else {
-                prof.memory.ports_per_bank
+                Ports::Shared(prof.memory.ports_per_bank)
             };
-            ArrayPlan { dims, registers, ports, external, stream, banks }
+            ArrayPlan { dims, registers, ports, storage, external, stream, banks }
         })
         .collect()
 }
@@ -231,28 +238,31 @@ impl PortAcc {
         }
     }
 
-    /// Accesses on the busiest bank of each array: per dynamic group the busiest bank, summed
-    /// over groups (groups may line up at run time).
-    pub(crate) fn loads(&self, plans: &[ArrayPlan]) -> Vec<(u32, u64)> {
-        let mut per_group: HashMap<(u32, u64), u64> = HashMap::new();
+    /// Reads and writes on the busiest bank of each array: per dynamic group the bank that
+    /// needs the most cycles, summed over groups (groups may line up at run time).
+    pub(crate) fn loads(&self, plans: &[ArrayPlan]) -> Vec<(u32, u64, u64)> {
+        let mut per_group: HashMap<(u32, u64), (u64, u64)> = HashMap::new();
         for (&(a, sig, _), &(r, w)) in &self.map {
-            let plan = &plans[a as usize];
-            let n = if plan.stream { r.max(w) } else { r + w };
-            let e = per_group.entry((a, sig)).or_insert(0);
-            *e = (*e).max(n);
+            let ports = plans[a as usize].ports;
+            let e = per_group.entry((a, sig)).or_insert((0, 0));
+            if ports.cycles(r, w) > ports.cycles(e.0, e.1) {
+                *e = (r, w);
+            }
         }
-        let mut per_array: HashMap<u32, u64> = HashMap::new();
-        for ((a, _), n) in per_group {
-            *per_array.entry(a).or_insert(0) += n;
+        let mut per_array: HashMap<u32, (u64, u64)> = HashMap::new();
+        for ((a, _), (r, w)) in per_group {
+            let e = per_array.entry(a).or_insert((0, 0));
+            e.0 += r;
+            e.1 += w;
         }
-        let mut v: Vec<(u32, u64)> = per_array.into_iter().collect();
+        let mut v: Vec<(u32, u64, u64)> = per_array.into_iter().map(|(a, (r, w))| (a, r, w)).collect();
         v.sort_unstable();
         v
     }
 
-    /// Cycles needed by the busiest bank: `max over arrays ceil(load / ports)`.
+    /// Cycles needed by the busiest bank of any array, given what its ports can do.
     pub(crate) fn port_bound(&self, plans: &[ArrayPlan]) -> u64 {
-        self.loads(plans).into_iter().map(|(a, n)| n.div_ceil(plans[a as usize].ports as u64)).max().unwrap_or(0)
+        self.loads(plans).into_iter().map(|(a, r, w)| plans[a as usize].ports.cycles(r, w)).max().unwrap_or(0)
     }
 }
 
@@ -264,27 +274,44 @@ pub(crate) fn bram_blocks(words: u64, width: u64, prof: &Profile) -> u64 {
     prof.memory.bram18k_shapes.iter().map(|&(w, d)| width.div_ceil(w) * words.div_ceil(d)).min().unwrap_or(0)
 }
 
-/// On-chip storage of one array: (BRAM18K, LUT, FF).
-pub(crate) fn storage_cost(a: &Array, plan: &ArrayPlan, prof: &Profile) -> (u64, f64, f64) {
+/// URAM blocks for `words` words of `width` bits (one block is a fixed `width × depth` shape).
+fn uram_blocks(words: u64, width: u64, prof: &Profile) -> u64 {
+    let (w, d) = prof.memory.uram_shape;
+    width.div_ceil(w.max(1)) * words.div_ceil(d.max(1))
+}
+
+/// On-chip storage of one array (BRAM18K, URAM, LUT, FF), where `BIND_STORAGE impl=` puts it
+/// or else where the tool would: registers when completely partitioned, LUTRAM when a bank is
+/// small, BRAM otherwise.
+pub(crate) fn storage_cost(a: &Array, plan: &ArrayPlan, prof: &Profile) -> Res {
     if plan.external || plan.stream {
         if let ArrayKind::Stream { depth } = a.kind {
             // FIFO of `depth` (default 2) in SRL: LUTs per bit-depth.
             let bits = a.elem.bits() as f64 * depth.unwrap_or(2) as f64;
-            return (0, bits / 32.0 + 10.0, a.elem.bits() as f64 + 10.0);
+            return Res { lut: bits / 32.0 + 10.0, ff: a.elem.bits() as f64 + 10.0, ..Res::default() };
         }
-        return (0, 0.0, 0.0);
+        return Res::default();
     }
-    let Some(n) = a.elements() else { return (0, 0.0, 0.0) };
+    let Some(n) = a.elements() else { return Res::default() };
     let width = a.elem.bits().max(1) as u64;
     if plan.registers {
-        return (0, 0.0, (n * width) as f64);
+        return Res { ff: (n * width) as f64, ..Res::default() };
     }
     let words = n.div_ceil(plan.banks);
-    if words * width <= prof.memory.lutram_max_bits {
-        let lut = ((words * width) as f64 / prof.memory.lutram_bits_per_lut).ceil() * plan.banks as f64;
-        return (0, lut, (width * plan.banks) as f64);
+    let banks = plan.banks as f64;
+    let lutram = Res {
+        lut: ((words * width) as f64 / prof.memory.lutram_bits_per_lut).ceil() * banks,
+        ff: (width * plan.banks) as f64,
+        ..Res::default()
+    };
+    let bram = Res { bram: (bram_blocks(words, width, prof) * plan.banks) as f64, ..Res::default() };
+    match plan.storage.implementation {
+        Impl::Lutram | Impl::Srl => lutram,
+        Impl::Bram => bram,
+        Impl::Uram => Res { uram: (uram_blocks(words, width, prof) * plan.banks) as f64, ..Res::default() },
+        Impl::Auto if words * width <= prof.memory.lutram_max_bits => lutram,
+        Impl::Auto => bram,
     }
-    (bram_blocks(words, width, prof) * plan.banks, 0.0, 0.0)
 }
 
 #[cfg(test)]
@@ -334,19 +361,19 @@ mod tests {
             body: Default::default(),
             directives: Default::default(),
         };
-        let plans = plan_arrays(&f, true, false, &[], &p);
+        let plans = plan_arrays(&f, true, false, &[], &p, &mut Vec::new());
         assert_eq!(plans[0].banks, 4);
         // a[i] with i = 4*i' + u, u in 0..4: one access per bank.
         let acc = Access { array: ArrayId(0), index: vec![IndexExpr { terms: vec![("i".into(), 1)], constant: 0, affine: true }] };
         let bs = [Binding { var: "i", uc: 4, range: 4 }];
         let mut pa = PortAcc::default();
         pa.record(&acc, false, &plans[0], &bs, 1);
-        assert_eq!(pa.loads(&plans), vec![(0, 1)]);
+        assert_eq!(pa.loads(&plans), vec![(0, 1, 0)]);
         // Unrolled by 8 over 4 banks: two per bank → one cycle with 2 ports.
         let bs = [Binding { var: "i", uc: 8, range: 8 }];
         let mut pa = PortAcc::default();
         pa.record(&acc, false, &plans[0], &bs, 1);
-        assert_eq!(pa.loads(&plans), vec![(0, 2)]);
+        assert_eq!(pa.loads(&plans), vec![(0, 2, 0)]);
         assert_eq!(pa.port_bound(&plans), 1);
     }
 }

@@ -79,6 +79,7 @@ pub(crate) struct Res {
     pub ff: f64,
     pub dsp: f64,
     pub bram: f64,
+    pub uram: f64,
 }
 
 impl Res {
@@ -87,19 +88,20 @@ impl Res {
         self.ff += o.ff;
         self.dsp += o.dsp;
         self.bram += o.bram;
+        self.uram += o.uram;
     }
 
     pub(crate) fn minus(self, o: Res) -> Res {
-        Res { lut: self.lut - o.lut, ff: self.ff - o.ff, dsp: self.dsp - o.dsp, bram: self.bram - o.bram }
+        Res { lut: self.lut - o.lut, ff: self.ff - o.ff, dsp: self.dsp - o.dsp, bram: self.bram - o.bram, uram: self.uram - o.uram }
     }
 
     pub(crate) fn scaled(self, k: f64) -> Res {
-        Res { lut: self.lut * k, ff: self.ff * k, dsp: self.dsp * k, bram: self.bram * k }
+        Res { lut: self.lut * k, ff: self.ff * k, dsp: self.dsp * k, bram: self.bram * k, uram: self.uram * k }
     }
 
     pub(crate) fn to_qor(self) -> Resources {
         let r = |x: f64| if x.is_finite() && x > 0.0 { x.round() as u64 } else { 0 };
-        Resources { lut: r(self.lut), ff: r(self.ff), dsp: r(self.dsp), bram: r(self.bram), uram: Some(0) }
+        Resources { lut: r(self.lut), ff: r(self.ff), dsp: r(self.dsp), bram: r(self.bram), uram: Some(r(self.uram)) }
     }
 }
 

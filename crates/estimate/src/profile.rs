@@ -59,6 +59,14 @@ pub struct MemoryRules {
     pub lutram_max_bits: u64,
     pub complete_threshold: u64,
     pub lutram_bits_per_lut: f64,
+    /// (width, depth) of one URAM block, for `BIND_STORAGE impl=uram`.
+    #[serde(default = "uram_shape")]
+    pub uram_shape: (u64, u64),
+}
+
+/// UltraScale+ UltraRAM: 288 Kb as 4K × 72 (UG573).
+fn uram_shape() -> (u64, u64) {
+    (72, 4096)
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -97,7 +97,11 @@ impl<'k> Ctx<'k> {
             self.note(n.clone());
         }
         let requests = if self.merlin { merlin_partitions(f, &plans, self.prof) } else { Vec::new() };
-        let arrays = plan_arrays(f, is_top, self.merlin, &requests, self.prof);
+        let mut storage_notes = Vec::new();
+        let arrays = plan_arrays(f, is_top, self.merlin, &requests, self.prof, &mut storage_notes);
+        for n in storage_notes {
+            self.note(n);
+        }
         let mut max_op = 0usize;
         max_ops(&f.body, &mut max_op);
         let env = FnEnv { f, plans, arrays, max_op };
@@ -111,10 +115,7 @@ impl<'k> Ctx<'k> {
             res.lut += s.states * r.lut_per_state + s.loops * r.lut_per_loop;
             res.ff += s.states * r.ff_per_state + s.loops * r.ff_per_loop;
             for (a, p) in f.arrays.iter().zip(&env.arrays) {
-                let (b, l, ff) = storage_cost(a, p, self.prof);
-                res.bram += b as f64;
-                res.lut += l;
-                res.ff += ff;
+                res.add(storage_cost(a, p, self.prof));
             }
             let inline = !is_top
                 && match &f.directives.inline {

@@ -7,16 +7,11 @@
 //! (WAR only, another variable, intra) leave II 3. Pipelined loop latency is
 //! `depth + II·(TC − 1) + 2` with depth 3 and TC 64.
 
-use hlsseek_estimate::{estimate, Profile};
-use hlsseek_front::{parse_kernel, FrontOptions, SourceFile};
-use std::path::Path;
+mod common;
 
 #[test]
 fn dependence_pragmas_set_the_recurrence_bound() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../front/tests/fixtures/dependence.cpp");
-    let files = vec![SourceFile { name: "dependence.cpp".into(), text: std::fs::read_to_string(path).unwrap() }];
-    let k = parse_kernel(&files, "dependence", &FrontOptions::default()).unwrap();
-    let e = estimate(&k, &Profile::builtin("xcu280").unwrap(), Some(10.0)).unwrap();
+    let e = common::estimate_front_fixture("dependence.cpp", "dependence");
     let lp = |name: &str| e.loops.iter().find(|l| l.name == name).unwrap_or_else(|| panic!("no loop {name}: {:?}", e.loops));
     let expected_ii = [("none", 3), ("removed", 1), ("distance", 2), ("war_only", 3), ("other_variable", 3), ("any_array", 1), ("intra", 3)];
     for (name, ii) in expected_ii {

@@ -120,3 +120,10 @@ fn may_alias_dependences() {
 fn dependence_pragmas() {
     insta::assert_snapshot!(summary(&fixture(&["dependence.cpp"]), "dependence"));
 }
+
+/// `BIND_STORAGE` on local arrays, with the spaced `variable = x` form and upper-case words:
+/// each array carries its type, implementation and latency.
+#[test]
+fn bind_storage_pragmas() {
+    insta::assert_snapshot!(summary(&fixture(&["bind_storage.cpp"]), "bind_storage"));
+}

@@ -6,7 +6,7 @@
 
 use crate::memory::{ArrayPlan, Binding, PortAcc};
 use crate::model::{Res, UnitBag};
-use crate::ops::classify;
+use crate::ops::{bound_cost, classify};
 use crate::plan::{trip, Plans};
 use crate::profile::{OpClass, OpTable, Profile};
 use crate::Summary;
@@ -132,7 +132,7 @@ impl<'k, 'e> Flat<'k, 'e> {
 
     fn op(&mut self, op: &'k hlsseek_ir::Op, copies: f64) -> f64 {
         let key = classify(op);
-        let mut cost = self.table.get(key.class, key.tc, key.bits);
+        let mut cost = bound_cost(op, key, self.table.get(key.class, key.tc, key.bits), self.prof);
         let mut start = 0.0f64;
         for o in &op.operands {
             match o {

@@ -1,15 +1,28 @@
 //! Maps IR operations to the operator classes of the device profile (strength reduction a
 //! synthesis tool always does, such as multiply by a power of two → shift, included).
 
-use crate::profile::OpClass;
+use crate::profile::{OpClass, OpCost, Profile};
 use hlsseek_ir::{Op, OpKind, Operand, ScalarType, TypeClass};
 
-/// Operator class, type class and width that select a row of the profile's table.
+/// Operator class, type class and width that select a row of the profile's table, and the
+/// implementation a `BIND_OP` asks for (units of different implementations are not shared).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct OpKey {
     pub class: OpClass,
     pub tc: TypeClass,
     pub bits: u32,
+    pub imp: OpImpl,
+}
+
+/// `BIND_OP impl=`: where the operator is built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum OpImpl {
+    /// The profile's row (the tool's default).
+    Auto,
+    /// LUTs only (`fabric`).
+    Fabric,
+    /// On DSP slices (`dsp`, and the `*dsp` / `maxdsp` / `fulldsp` forms).
+    Dsp,
 }
 
 fn is_pow2_const(o: &Operand) -> bool {
@@ -82,7 +95,33 @@ pub(crate) fn classify(op: &Op) -> OpKey {
         OpKind::Store | OpKind::StreamWrite => OpClass::Store,
         OpKind::Other(name) => classify_named(name, float),
     };
-    OpKey { class, tc, bits }
+    let imp = match op.bind.as_ref().and_then(|b| b.implementation.as_deref()).map(str::to_ascii_lowercase).as_deref() {
+        Some("fabric") | Some("nodsp") => OpImpl::Fabric,
+        Some(i) if i.contains("dsp") => OpImpl::Dsp,
+        _ => OpImpl::Auto,
+    };
+    OpKey { class, tc, bits, imp }
+}
+
+/// The profile's cost of an operator, with what its `BIND_OP` changes: `latency=n` sets the
+/// cycles; `impl=fabric` moves its DSPs into LUTs, `impl=dsp` puts an integer add/sub on one
+/// DSP per 48 bits.
+pub(crate) fn bound_cost(op: &Op, key: OpKey, mut cost: OpCost, prof: &Profile) -> OpCost {
+    match key.imp {
+        OpImpl::Fabric if cost.dsp > 0.0 => {
+            cost.lut += cost.dsp * prof.resources.fabric_lut_per_dsp;
+            cost.dsp = 0.0;
+        }
+        OpImpl::Dsp if cost.dsp == 0.0 && key.class == OpClass::Add && key.tc == TypeClass::Int => {
+            cost.dsp = key.bits.div_ceil(48) as f64;
+            cost.lut = 0.0;
+        }
+        _ => {}
+    }
+    if let Some(l) = op.bind.as_ref().and_then(|b| b.latency) {
+        cost.lat = l;
+    }
+    cost
 }
 
 /// Library calls the front-end kept by name.
@@ -122,7 +161,7 @@ mod tests {
     use hlsseek_ir::{Loc, OpId};
 
     fn op(kind: OpKind, ty: ScalarType, operands: Vec<Operand>) -> Op {
-        Op { id: OpId(0), kind, ty, operands, access: None, loc: Loc::default() }
+        Op { id: OpId(0), kind, ty, operands, access: None, bind: None, loc: Loc::default() }
     }
 
     #[test]
@@ -134,5 +173,21 @@ mod tests {
         assert_eq!(classify(&op(OpKind::Div, ScalarType::I32, vec![x.clone(), Operand::Int(4)])).class, OpClass::Logic);
         assert_eq!(classify(&op(OpKind::Mul, ScalarType::Float, vec![x.clone(), Operand::Float(2.0)])).class, OpClass::MulConst);
         assert_eq!(classify(&op(OpKind::Other("hls::sqrtf".into()), ScalarType::Float, vec![x])).class, OpClass::Sqrt);
+    }
+
+    #[test]
+    fn bind_op_moves_an_add_onto_dsps_and_sets_latency() {
+        let prof = Profile::builtin("xcu280").unwrap();
+        let table = crate::profile::OpTable::resolve(&prof, 10.0);
+        let x = Operand::Scalar("x".into());
+        let mut add = op(OpKind::Add, ScalarType::Int { bits: 64, signed: true }, vec![x.clone(), x]);
+        let plain = table.get(OpClass::Add, TypeClass::Int, 64);
+        assert_eq!(plain.dsp, 0.0);
+        add.bind = Some(hlsseek_ir::BindOpDirective { variable: Some("y".into()), op: Some("add".into()), implementation: Some("DSP".into()), latency: Some(2), loc: Loc::default() });
+        let key = classify(&add);
+        assert_eq!(key.imp, OpImpl::Dsp);
+        let bound = bound_cost(&add, key, plain, &prof);
+        // 64 bits: two 48-bit DSP adders, no LUTs, two cycles.
+        assert_eq!((bound.dsp, bound.lut, bound.lat), (2.0, 0.0, 2));
     }
 }

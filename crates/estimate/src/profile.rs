@@ -98,6 +98,15 @@ pub struct ResourceRules {
     pub ff_per_loop: f64,
     pub lut_per_mux_bit: f64,
     pub lut_per_bank_mux_bit: f64,
+    /// LUTs that replace one DSP slice of an operator bound to the fabric (`BIND_OP impl=fabric`).
+    #[serde(default = "fabric_lut_per_dsp")]
+    pub fabric_lut_per_dsp: f64,
+}
+
+/// A DSP48E2 multiplies 27 × 18 bits; a LUT6 array multiplier takes about one LUT per two
+/// partial-product bits: 27 · 18 / 2 ≈ 243. A rough figure, not calibrated (no data binds ops).
+fn fabric_lut_per_dsp() -> f64 {
+    243.0
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

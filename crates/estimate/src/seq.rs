@@ -9,7 +9,7 @@ use crate::model::{Lat, Res, Trip, UnitBag};
 use crate::ops::shareable;
 use crate::plan::{has_loops, merlin_partitions, plan_function, trip, unrolled_ops};
 use crate::profile::{OpTable, Profile};
-use hlsseek_ir::{ArrayKind, Function, Kernel, Loop, Node, OpKind, Region};
+use hlsseek_ir::{ArrayKind, Function, Kernel, LatencyDirective, Loop, Node, OpKind, Region};
 use hlsseek_qor::LoopReport;
 use std::collections::HashMap;
 
@@ -178,15 +178,29 @@ struct Seq<'k, 'e> {
 
 impl<'k, 'e> Seq<'k, 'e> {
     fn function(&mut self, f: &'k Function) -> (Lat, Option<u64>) {
-        if let Some(p) = f.directives.pipeline.as_ref().filter(|p| !p.off) {
+        let (lat, ii) = if let Some(p) = f.directives.pipeline.as_ref().filter(|p| !p.off) {
             let (depth, ii) = self.pipelined_block(&f.body.nodes, p.ii.unwrap_or(1).max(1) as u64, 1, &[]);
-            return (Lat::exact(depth), Some(ii));
+            (Lat::exact(depth), Some(ii))
+        } else if f.directives.dataflow.is_some() {
+            self.dataflow(&f.body.nodes, &[])
+        } else {
+            (self.region(&f.body.nodes, 1, &[]), None)
+        };
+        (self.latency_directive(lat, f.directives.latency.as_ref(), &format!("function {}", f.name)), ii)
+    }
+
+    /// `LATENCY min= max=` on a function or loop body: the tool pads a faster schedule up to
+    /// `min` (UG1399); a slower one than `max` stays as it is, with a note (the tool warns).
+    fn latency_directive(&mut self, lat: Lat, d: Option<&LatencyDirective>, what: &str) -> Lat {
+        let Some(d) = d else { return lat };
+        let floor = |x: Option<u64>| x.map(|v| v.max(d.min.unwrap_or(0) as u64));
+        let lat = Lat { lo: floor(lat.lo), hi: floor(lat.hi) };
+        if let (Some(max), Some(hi)) = (d.max, lat.hi) {
+            if hi > max as u64 {
+                self.notes.push(format!("{what}: latency {hi} exceeds LATENCY max={max}"));
+            }
         }
-        if f.directives.dataflow.is_some() {
-            let (lat, interval) = self.dataflow(&f.body.nodes, &[]);
-            return (lat, interval);
-        }
-        (self.region(&f.body.nodes, 1, &[]), None)
+        lat
     }
 
     fn is_flat(&self, n: &Node) -> bool {
@@ -429,6 +443,7 @@ impl<'k, 'e> Seq<'k, 'e> {
         if jammed {
             self.jam.pop();
         }
+        let body = self.latency_directive(body, l.directives.latency.as_ref(), &format!("loop {name}"));
         let c = &self.prof.control;
         let iter = body.plus_c(c.seq_iter_overhead).max(Lat::exact(1));
         let iters = tc.map(|n| n.div_ceil(uf));
@@ -497,6 +512,7 @@ impl<'k, 'e> Seq<'k, 'e> {
             self.jam.pop();
         }
         let depth = ((finish - 1e-9).ceil().max(1.0)) as u64;
+        let depth = self.latency_directive(Lat::exact(depth), l.directives.latency.as_ref(), &format!("loop {name}")).hi.unwrap_or(depth);
         let pb = self.flat.ports.port_bound(&self.flat.env.arrays);
         let mut rec = 0u64;
         for dep in &l.carried {

@@ -22,7 +22,7 @@ impl B {
 
     pub(crate) fn op(&mut self, kind: OpKind, ty: ScalarType, operands: Vec<Operand>) -> Op {
         self.next_op += 1;
-        Op { id: OpId(self.next_op), kind, ty, operands, access: None, loc: Loc::default() }
+        Op { id: OpId(self.next_op), kind, ty, operands, access: None, bind: None, loc: Loc::default() }
     }
 
     pub(crate) fn load(&mut self, array: u32, index: Vec<IndexExpr>, ty: ScalarType) -> Op {
@@ -557,7 +557,7 @@ mod props {
                 array: ArrayId(arr),
                 index: vec![IndexExpr { terms: vec![("v0".into(), c), ("q".into(), 1)], constant: c, affine: !nonaff }],
             });
-            Node::Op(Op { id: OpId(id), kind, ty: tys[id as usize % tys.len()], operands: vec![Operand::Op(OpId(id / 2)), Operand::Int(c)], access, loc: Loc::default() })
+            Node::Op(Op { id: OpId(id), kind, ty: tys[id as usize % tys.len()], operands: vec![Operand::Op(OpId(id / 2)), Operand::Int(c)], access, bind: None, loc: Loc::default() })
         });
         if depth == 0 {
             return prop::collection::vec(op, 0..6).boxed();

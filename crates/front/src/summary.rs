@@ -172,7 +172,8 @@ fn region(s: &mut String, f: &Function, r: &Region, depth: usize) {
                 let ops: Vec<String> = op.operands.iter().map(operand).collect();
                 let acc = op.access.as_ref().map(|a| format!(" {}", access(f, a))).unwrap_or_default();
                 let kind = format!("{:?}", op.kind).to_lowercase();
-                let _ = writeln!(s, "{pad}%{} = {kind} {}{acc} ({})", op.id.0, op.ty, ops.join(", "));
+                let bind = op.bind.as_ref().map(|b| format!(" bind(impl={:?} latency={:?})", b.implementation, b.latency)).unwrap_or_default();
+                let _ = writeln!(s, "{pad}%{} = {kind} {}{acc} ({}){bind}", op.id.0, op.ty, ops.join(", "));
             }
             Node::Loop(l) => {
                 let trip = match (l.trip.min, l.trip.max, l.trip.source) {

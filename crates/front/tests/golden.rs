@@ -127,3 +127,10 @@ fn dependence_pragmas() {
 fn bind_storage_pragmas() {
     insta::assert_snapshot!(summary(&fixture(&["bind_storage.cpp"]), "bind_storage"));
 }
+
+/// `BIND_OP` lands on the operations that compute its variable (the multiply of `q`, not the
+/// add it feeds nor `r`'s multiply); one naming no such operation is a warning.
+#[test]
+fn bind_op_pragmas() {
+    insta::assert_snapshot!(summary(&fixture(&["bind_op.cpp"]), "bind_op"));
+}

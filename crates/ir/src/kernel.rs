@@ -1,6 +1,6 @@
 //! Functions, arrays, the loop tree and typed operations.
 
-use crate::{Diagnostic, FunctionDirectives, Loc, LoopDirectives, PragmaRecord, ScalarType};
+use crate::{BindOpDirective, Diagnostic, FunctionDirectives, Loc, LoopDirectives, PragmaRecord, ScalarType};
 use serde::{Deserialize, Serialize};
 
 /// A whole design: every function the front-end read, with `top` naming the synthesized one.
@@ -196,6 +196,9 @@ pub struct Op {
     /// The memory reference of a load, store or stream access.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access: Option<Access>,
+    /// `BIND_OP` that selects this operation's implementation or latency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bind: Option<BindOpDirective>,
     pub loc: Loc,
 }
 

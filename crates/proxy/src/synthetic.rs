@@ -96,7 +96,7 @@ pub fn kernel(f: &Family, p: Point) -> Kernel {
     let loc = Loc::default();
     let ty = if f.float { ScalarType::Float } else { ScalarType::I32 };
     let idx = |v: &str| IndexExpr { terms: vec![(v.to_string(), 1)], constant: 0, affine: true };
-    let op = |id: u32, kind: OpKind, operands: Vec<Operand>, access: Option<Access>| Op { id: OpId(id), kind, ty, operands, access, loc };
+    let op = |id: u32, kind: OpKind, operands: Vec<Operand>, access: Option<Access>| Op { id: OpId(id), kind, ty, operands, access, bind: None, loc };
     let body = Region {
         nodes: vec![
             Node::Op(op(0, OpKind::Load, vec![], Some(Access { array: ArrayId(0), index: vec![idx("i"), idx("j")] }))),
@@ -119,7 +119,7 @@ pub fn kernel(f: &Family, p: Point) -> Kernel {
         },
         carried: vec![CarriedDep { kind: DepKind::Reduction, variable: "acc".into(), through_memory: false, distance: 1, ops: vec![OpId(3)] }],
     };
-    let store = Op { id: OpId(4), kind: OpKind::Store, ty, operands: vec![Operand::Scalar("acc".into())], access: Some(Access { array: ArrayId(2), index: vec![idx("i")] }), loc };
+    let store = Op { id: OpId(4), kind: OpKind::Store, ty, operands: vec![Operand::Scalar("acc".into())], access: Some(Access { array: ArrayId(2), index: vec![idx("i")] }), bind: None, loc };
     let outer = Loop {
         id: LoopId(0),
         label: Some("L0".into()),

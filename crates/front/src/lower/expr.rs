@@ -316,6 +316,9 @@ impl FnCx<'_> {
     }
 
     pub fn write_scalar(&mut self, name: &str, v: Val) {
+        if let Operand::Op(id) = v.op {
+            self.defined_by.entry(id.0).or_insert_with(|| name.to_string());
+        }
         let r = self.region();
         r.defs.insert(name.to_string(), v);
         if !r.written.iter().any(|x| x == name) {

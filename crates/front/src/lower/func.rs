@@ -85,6 +85,8 @@ pub struct FnCx<'a> {
     pub array_pragmas: Vec<(usize, Pragma)>,
     /// Scalars assigned anywhere in the function (not loop-invariant symbols).
     pub assigned: HashSet<String>,
+    /// Operation id → the scalar its value was first assigned to (for `BIND_OP`).
+    pub defined_by: HashMap<u32, String>,
     pub depth: u32,
     pub too_deep: Option<Loc>,
     pub env: Env,
@@ -183,6 +185,7 @@ pub fn lower_function(
         directives: FunctionDirectives { merlin_kernel, ..Default::default() },
         array_pragmas: Vec::new(),
         assigned: HashSet::new(),
+        defined_by: HashMap::new(),
         depth: 0,
         too_deep: None,
         env,
@@ -211,13 +214,15 @@ pub fn lower_function(
     }
     cx.resolve_array_pragmas();
     let region = cx.regions.pop().expect("function region");
+    let mut body = Region { nodes: region.nodes };
+    cx.bind_ops(&mut body, &cx.directives.bind_ops.clone());
     Ok(Function {
         name,
         loc,
         ret,
         params,
         arrays: cx.arrays,
-        body: Region { nodes: region.nodes },
+        body,
         directives: cx.directives,
     })
 }
@@ -289,6 +294,15 @@ impl<'a> FnCx<'a> {
         self.regions.last_mut().expect("a region is open")
     }
 
+    /// Attaches `BIND_OP` directives to the operations of `body` they govern; warns about those
+    /// that govern none.
+    fn bind_ops(&mut self, body: &mut Region, dirs: &[hlsseek_ir::BindOpDirective]) {
+        for d in super::binds::apply(body, dirs, &self.defined_by) {
+            let what = format!("variable={} op={}", d.variable.as_deref().unwrap_or("?"), d.op.as_deref().unwrap_or("?"));
+            self.warn(d.loc, format!("`BIND_OP {what}`: no such operation assigned to that variable here; ignored"));
+        }
+    }
+
     pub fn warn(&mut self, loc: Loc, message: String) {
         self.diags.push(Diagnostic { severity: Severity::Warning, loc, message });
     }
@@ -313,7 +327,7 @@ impl<'a> FnCx<'a> {
     pub fn new_op(&mut self, kind: OpKind, ty: ScalarType, operands: Vec<Operand>, access: Option<hlsseek_ir::Access>, loc: Loc) -> OpId {
         let id = OpId(self.next_op);
         self.next_op += 1;
-        self.region().nodes.push(IrNode::Op(Op { id, kind, ty, operands, access, loc }));
+        self.region().nodes.push(IrNode::Op(Op { id, kind, ty, operands, access, bind: None, loc }));
         id
     }
 
@@ -891,6 +905,8 @@ impl<'a> FnCx<'a> {
                 self.region().defs.insert(x.clone(), Val { op: Operand::Scalar(x.clone()), ty: ty.scalar, ap: ty.ap });
             }
         }
+        let mut body = body;
+        self.bind_ops(&mut body, &frame.directives.bind_ops);
         let l = Loop { id, label, var, loc, trip, body, directives: frame.directives, carried };
         self.region().nodes.push(IrNode::Loop(l));
         self.depth -= 3;

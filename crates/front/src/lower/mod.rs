@@ -2,6 +2,7 @@
 //! constants, structs, global arrays, function signatures) and drives per-function lowering
 //! ([`func`], [`expr`]) and dependence analysis ([`deps`]).
 
+mod binds;
 mod consts;
 mod trip;
 mod deps;

@@ -51,6 +51,21 @@ fn dataflow_example_estimates() {
     assert!((512..3 * 512 + 100).contains(&lat), "dataflow latency {lat}");
 }
 
+/// `BIND_STORAGE impl=uram` shows as URAM in both outputs, and a `BIND_OP` that names no
+/// operation is a warning that does not stop the estimate.
+#[test]
+fn storage_bindings_reach_the_report() {
+    let file = "crates/front/tests/fixtures/bind_storage.cpp";
+    let v = json_of(hlsseek().args(["estimate", file, "--top", "bind_storage", "--json"]));
+    assert_eq!((v["bram"].as_u64(), v["uram"].as_u64()), (Some(10), Some(1)), "{v}");
+    hlsseek().args(["estimate", file, "--top", "bind_storage"]).assert().success().stdout(predicate::str::contains("URAM"));
+    hlsseek()
+        .args(["estimate", "crates/front/tests/fixtures/bind_op.cpp", "--top", "bind_op"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("bind_op.cpp:31:1").and(predicate::str::contains("BIND_OP variable=s op=mul")));
+}
+
 fn assert_clean_failure(cmd: &mut Command, needle: &str) {
     cmd.assert()
         .failure()

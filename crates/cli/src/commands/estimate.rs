@@ -81,7 +81,7 @@ fn print_tables(r: &EstimateReport) {
     }
     println!("{} on {} at {} ns (analytical estimate)", r.top, r.part, r.clock_ns);
     let q = &r.qor;
-    let mut t = table(["latency (cycles)", "II", "LUT", "FF", "DSP", "BRAM18K"]);
+    let mut t = table(["latency (cycles)", "II", "LUT", "FF", "DSP", "BRAM18K", "URAM"]);
     t.add_row([
         range(&q.latency),
         or_undef(q.ii),
@@ -89,6 +89,7 @@ fn print_tables(r: &EstimateReport) {
         q.resources.ff.to_string(),
         q.resources.dsp.to_string(),
         q.resources.bram.to_string(),
+        q.resources.uram.unwrap_or(0).to_string(),
     ]);
     println!("{t}");
     if !r.loops.is_empty() {

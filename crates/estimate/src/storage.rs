@@ -57,7 +57,13 @@ impl StoragePlan {
 /// default in place.
 pub(crate) fn bind(dir: Option<&StorageDirective>, array: &str, notes: &mut Vec<String>) -> StoragePlan {
     let Some(d) = dir else { return StoragePlan::DEFAULT };
-    let ports = d.storage_type.as_deref().and_then(|t| match t.to_ascii_lowercase().as_str() {
+    // The older `RESOURCE core=RAM_1P_BRAM` names type and implementation in one word.
+    let core = d.storage_type.as_deref().map(str::to_ascii_lowercase);
+    let (ty, core_impl) = match core.as_deref().map(|c| c.splitn(3, '_').collect::<Vec<_>>()).as_deref() {
+        Some([a, b, i]) => (Some(format!("{a}_{b}")), Some(i.to_string())),
+        _ => (core.clone(), None),
+    };
+    let ports = ty.as_deref().and_then(|t| match t {
         "ram_1p" | "rom_1p" => Some(Ports::Shared(1)),
         "ram_2p" => Some(Ports::WriteAndRead),
         "ram_s2p" | "fifo" => Some(Ports::SplitReadWrite),
@@ -69,12 +75,12 @@ pub(crate) fn bind(dir: Option<&StorageDirective>, array: &str, notes: &mut Vec<
             None
         }
     });
-    let implementation = match d.implementation.as_deref().map(str::to_ascii_lowercase).as_deref() {
+    let implementation = match d.implementation.as_deref().map(str::to_ascii_lowercase).or(core_impl).as_deref() {
         None | Some("auto") => Impl::Auto,
         Some("bram") => Impl::Bram,
         Some("lutram") => Impl::Lutram,
         Some("uram") => Impl::Uram,
-        Some("srl") => Impl::Srl,
+        Some("srl") | Some("autosrl") => Impl::Srl,
         Some(other) => {
             notes.push(format!("array {array}: BIND_STORAGE impl={other} not modelled; the tool's choice assumed"));
             Impl::Auto
@@ -119,5 +125,9 @@ mod tests {
         assert_eq!(notes.len(), 2);
         assert!(notes[0].contains("type=ram_9p") && notes[1].contains("impl=flash"));
         assert_eq!(bind(None, "x", &mut notes), StoragePlan::DEFAULT);
+        // Vivado HLS `RESOURCE core=RAM_1P_LUTRAM`: both in one word.
+        let b = bind(Some(&dir(Some("RAM_1P_LUTRAM"), None, None)), "old", &mut notes);
+        assert_eq!((b.ports, b.implementation), (Some(Ports::Shared(1)), Impl::Lutram));
+        assert_eq!(notes.len(), 2);
     }
 }

@@ -212,6 +212,8 @@ impl<'a> Planner<'a> {
             }
         }
         let pipe = if plan.full || in_pipe { None } else { d.pipeline.as_ref() };
+        // Merlin's `off` only withholds Merlin's own pipeline; the HLS tool's defaults remain.
+        let pipe = pipe.filter(|p| !(p.off && accel(p.dialect) && self.prof.merlin.off_keeps_tool_defaults));
         let mut explicit = pipe.is_some_and(|p| !p.off);
         let off = pipe.is_some_and(|p| p.off);
         let mut no_auto = no_auto;

@@ -137,6 +137,11 @@ pub struct MerlinRules {
     /// loops, as Vitis does for a partial unroll (false).
     #[serde(default = "yes")]
     pub partial_coarse_parallel: bool,
+    /// Whether Merlin's `PIPELINE off` leaves the loop to the HLS tool's defaults (true: it only
+    /// stops Merlin from pipelining, Vitis may still pipeline or flatten it) or forbids any
+    /// pipelining of the loop (false).
+    #[serde(default)]
+    pub off_keeps_tool_defaults: bool,
 }
 
 fn yes() -> bool {

@@ -333,15 +333,23 @@ fn f_merlin_parallel_and_pipeline_flatten() {
     assert_eq!(e.loops[0].latency.max, Some(2 + 7 + c.pipe_loop_overhead));
     assert_eq!(top_lat(&e), 2 + 7 + c.pipe_loop_overhead + c.function_overhead + xfer);
     // PARALLEL FACTOR=4 + PIPELINE on j, PIPELINE off on i: A, B, C cyclic 4 → II 1 over 4
-    // iterations per i, 8 sequential i iterations.
+    // iterations per i. Merlin's `off` leaves i to Vitis, which flattens the perfect nest:
+    // one pipeline of 8 · 4 = 32 iterations.
     let e = est(&merlin(false, Some(4)));
+    assert_eq!(e.loops.len(), 1);
+    assert!(e.loops[0].flattened);
+    assert_eq!((e.loops[0].ii, e.loops[0].latency.max), (Some(1), Some(2 + 31 + c.pipe_loop_overhead)));
+    // With `off` read as "no pipelining of i at all": 8 sequential i iterations.
+    let mut strict = p.clone();
+    strict.merlin.off_keeps_tool_defaults = false;
+    let e = estimate(&merlin(false, Some(4)), &strict, None).unwrap();
     assert_eq!(e.loops.len(), 2);
     let inner = 2 + 3 + c.pipe_loop_overhead;
     assert_eq!(e.loops[1].ii, Some(1));
     assert_eq!(e.loops[1].latency.max, Some(inner));
     assert_eq!(e.loops[0].latency.max, Some(8 * (inner + c.seq_iter_overhead) + c.seq_loop_exit));
     // The same with PARALLEL FACTOR=1 is 4× slower in the inner loop.
-    let e1 = est(&merlin(false, Some(1)));
+    let e1 = estimate(&merlin(false, Some(1)), &strict, None).unwrap();
     assert_eq!(e1.loops[1].latency.max, Some(2 + 15 + c.pipe_loop_overhead));
 }
 

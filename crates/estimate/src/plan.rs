@@ -199,7 +199,7 @@ impl<'a> Planner<'a> {
             if (plan.unroll > 1 || plan.full)
                 && accel(u.dialect)
                 && (l.carried.is_empty() || merlin.jam_carried)
-                && (plan.full || merlin.partial_coarse_parallel || !has_loops(&l.body))
+                && (plan.full || (merlin.partial_coarse_parallel && copies_get_own_banks(l)) || !has_loops(&l.body))
             {
                 plan.parallel_copies = true;
             }
@@ -326,6 +326,31 @@ pub(crate) fn merlin_partitions(f: &Function, plans: &Plans, prof: &Profile) -> 
         });
     });
     out
+}
+
+/// Whether Merlin can give each copy of a `PARALLEL` loop its own banks: wherever the loop
+/// variable indexes an array dimension, it does so with a unit stride and, per array and
+/// dimension, one offset: not `m1[i*64 + k]` into a flattened array, nor the shifted rows
+/// `hz[i-1]` / `hz[i]` that two copies share.
+fn copies_get_own_banks(l: &Loop) -> bool {
+    let Some(var) = &l.var else { return false };
+    let mut ok = true;
+    let mut offsets: HashMap<(u32, usize), i64> = HashMap::new();
+    collect_accesses(&l.body, &mut |acc| {
+        for (d, e) in acc.index.iter().enumerate() {
+            let c = e.coeff(var);
+            if c != 0 && (c.abs() != 1 || !e.affine) {
+                ok = false;
+            }
+            if c != 0 {
+                let prev = offsets.entry((acc.array.0, d)).or_insert(e.constant);
+                if *prev != e.constant {
+                    ok = false;
+                }
+            }
+        }
+    });
+    ok
 }
 
 pub(crate) fn collect_accesses(r: &Region, f: &mut dyn FnMut(&hlsseek_ir::Access)) {

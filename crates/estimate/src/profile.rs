@@ -133,10 +133,15 @@ pub struct MerlinRules {
     pub max_partition: u64,
     pub partition_flattened: bool,
     /// Whether the copies of a partial `PARALLEL` (factor below the trip count) on a loop
-    /// that holds loops run side by side (true) or one after another, each running the inner
-    /// loops, as Vitis does for a partial unroll (false).
+    /// that holds loops run side by side where each copy can get its own banks (true), or
+    /// always one after another, each running the inner loops, as Vitis does for a partial
+    /// unroll (false).
     #[serde(default = "yes")]
     pub partial_coarse_parallel: bool,
+    /// Whether Merlin's `TILE` refills on-chip buffers of the top-level arrays the tiled loop's
+    /// variable indexes once per tile (a burst set-up per tile, array and direction).
+    #[serde(default)]
+    pub tile_buffers: bool,
     /// Whether Merlin's `PIPELINE off` leaves the loop to the HLS tool's defaults (true: it only
     /// stops Merlin from pipelining, Vitis may still pipeline or flatten it) or forbids any
     /// pipelining of the loop (false).

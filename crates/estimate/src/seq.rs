@@ -107,7 +107,7 @@ impl<'k> Ctx<'k> {
         let env = FnEnv { f, plans, arrays, max_op };
         let (summary, interval, reports, notes) = {
             let flat = Flat::new(&env, self.prof, &self.table, &self.summaries, self.eff);
-            let mut s = Seq { prof: self.prof, flat, pool: UnitBag::default(), modules: Res::default(), states: 0.0, loops: 0.0, reports: Vec::new(), notes: Vec::new(), jam: Vec::new() };
+            let mut s = Seq { prof: self.prof, flat, pool: UnitBag::default(), modules: Res::default(), states: 0.0, loops: 0.0, reports: Vec::new(), notes: Vec::new(), jam: Vec::new(), tile_buffers: self.merlin && is_top && self.prof.merlin.tile_buffers };
             let (lat, interval) = s.function(f);
             let mut res = s.pool.cost();
             res.add(s.modules);
@@ -174,6 +174,8 @@ struct Seq<'k, 'e> {
     notes: Vec<String>,
     /// Enclosing unrolled loops with carried dependences, by their binding.
     jam: Vec<(&'k Loop, usize)>,
+    /// Merlin's top function with `merlin.tile_buffers`: `TILE` refills on-chip buffers per tile.
+    tile_buffers: bool,
 }
 
 impl<'k, 'e> Seq<'k, 'e> {
@@ -449,7 +451,8 @@ impl<'k, 'e> Seq<'k, 'e> {
         let iters = tc.map(|n| n.div_ceil(uf));
         let mut total = iter.times(iters).plus_c(c.seq_loop_exit);
         if plan.tile > 1 {
-            total = total.plus(Lat::exact(c.seq_loop_exit).times(tc.map(|n| n.div_ceil(plan.tile))));
+            let per_tile = c.seq_loop_exit + self.tile_bursts(l, plan.tile, tc.hi);
+            total = total.plus(Lat::exact(per_tile).times(tc.map(|n| n.div_ceil(plan.tile))));
         }
         self.loops += 1.0;
         self.states += 1.0;
@@ -540,7 +543,7 @@ impl<'k, 'e> Seq<'k, 'e> {
         let (lat, iters) = if plan.tile > 1 {
             // Strip-mined: the pipeline drains at the end of every tile.
             let t = plan.tile;
-            let per = one(t.div_ceil(uf));
+            let per = one(t.div_ceil(uf)) + self.tile_bursts(l, t, tc.hi);
             let segs = tc.map(|n| n.div_ceil(t)).mul(outer);
             (Lat::exact(per).times(segs), tc.map(|n| n.div_ceil(uf)).mul(outer))
         } else {
@@ -594,6 +597,25 @@ impl<'k, 'e> Seq<'k, 'e> {
 
 /// Merlin's off-chip transfers: each top-level array read is burst in before the compute,
 /// each one written is burst out after (bytes / bus width + a fixed burst cost).
+impl<'k, 'e> Seq<'k, 'e> {
+    /// Merlin `TILE FACTOR=t` on `l`: each tile gets on-chip buffers for the top-level arrays
+    /// that `l`'s variable indexes, filled (and written back) by one burst per tile: per tile,
+    /// per array and direction, the burst set-up plus the tile's share of the data.
+    fn tile_bursts(&self, l: &Loop, tile: u64, trip: Option<u64>) -> u64 {
+        let (true, Some(var), Some(tc)) = (self.tile_buffers, l.var.as_deref(), trip) else { return 0 };
+        let m = &self.prof.merlin;
+        let mut per_tile = 0;
+        for (i, a) in self.flat.env.f.arrays.iter().enumerate() {
+            let Some(bits) = a.total_bits().filter(|_| a.kind == ArrayKind::Param) else { continue };
+            let (mut rd, mut wr) = (false, false);
+            scan_rw(&l.body, i as u32, Some(var), &mut rd, &mut wr);
+            let bytes = (bits / 8).saturating_mul(tile) / tc.max(1);
+            per_tile += (bytes.div_ceil(m.bus_bytes.max(1)) + m.burst_overhead) * (rd as u64 + wr as u64);
+        }
+        per_tile
+    }
+}
+
 pub(crate) fn merlin_transfer_cycles(f: &Function, prof: &Profile) -> (u64, usize) {
     let mut cycles = 0u64;
     let mut ports = 0usize;
@@ -603,7 +625,7 @@ pub(crate) fn merlin_transfer_cycles(f: &Function, prof: &Profile) -> (u64, usiz
         }
         let Some(bits) = a.total_bits() else { continue };
         let (mut rd, mut wr) = (false, false);
-        scan_rw(&f.body, i as u32, &mut rd, &mut wr);
+        scan_rw(&f.body, i as u32, None, &mut rd, &mut wr);
         let beats = (bits / 8).div_ceil(prof.merlin.bus_bytes.max(1));
         let per = beats + prof.merlin.burst_overhead;
         cycles += per * (rd as u64 + wr as u64);
@@ -614,21 +636,23 @@ pub(crate) fn merlin_transfer_cycles(f: &Function, prof: &Profile) -> (u64, usiz
     (cycles, ports)
 }
 
-fn scan_rw(r: &Region, array: u32, rd: &mut bool, wr: &mut bool) {
+/// Whether `array` is read / written in `r` (only by accesses whose index involves `var`, if given).
+fn scan_rw(r: &Region, array: u32, var: Option<&str>, rd: &mut bool, wr: &mut bool) {
     for n in &r.nodes {
         match n {
             Node::Op(op) => {
-                if op.access.as_ref().is_some_and(|a| a.array.0 == array) {
+                let hit = |a: &hlsseek_ir::Access| a.array.0 == array && var.is_none_or(|v| a.index.iter().any(|e| e.coeff(v) != 0));
+                if op.access.as_ref().is_some_and(hit) {
                     match op.kind {
                         OpKind::Store | OpKind::StreamWrite => *wr = true,
                         _ => *rd = true,
                     }
                 }
             }
-            Node::Loop(l) => scan_rw(&l.body, array, rd, wr),
+            Node::Loop(l) => scan_rw(&l.body, array, var, rd, wr),
             Node::Branch(b) => {
-                scan_rw(&b.then_region, array, rd, wr);
-                scan_rw(&b.else_region, array, rd, wr);
+                scan_rw(&b.then_region, array, var, rd, wr);
+                scan_rw(&b.else_region, array, var, rd, wr);
             }
             Node::Call(_) => {}
         }

@@ -354,8 +354,9 @@ fn f_merlin_parallel_and_pipeline_flatten() {
 }
 
 /// Merlin `PARALLEL FACTOR=2` on `i`, a loop holding the pipelined `j` loop. The shipped
-/// profile runs the two copies one after another (each runs `j`, as Vitis does for a partial
-/// unroll); with `partial_coarse_parallel` they are jammed into `j` and run side by side.
+/// profile runs the two copies side by side (jammed into `j`: `i` indexes A and C alone, so
+/// each copy gets its own banks); with `partial_coarse_parallel = false` they run one after
+/// another, each running `j`, as Vitis does for a partial unroll.
 #[test]
 fn h_merlin_partial_coarse_parallel() {
     let par_i = |k: &mut Kernel| {
@@ -366,19 +367,59 @@ fn h_merlin_partial_coarse_parallel() {
     let mut k = merlin(false, Some(4));
     par_i(&mut k);
     let mut p = prof();
-    assert!(!p.merlin.partial_coarse_parallel);
+    assert!(p.merlin.partial_coarse_parallel);
     let c = p.control.clone();
     let inner = 2 + 3 + c.pipe_loop_overhead;
-    let e = estimate(&k, &p, None).unwrap();
-    // 4 outer iterations, each running the j pipeline twice.
-    assert_eq!(e.loops[0].latency.max, Some(4 * (2 * inner + c.seq_iter_overhead) + c.seq_loop_exit));
-    p.merlin.partial_coarse_parallel = true;
     let e = estimate(&k, &p, None).unwrap();
     // Side by side: one j pipeline per outer iteration serves both copies (A and C are
     // partitioned on i as well, so II stays 1).
     assert_eq!(e.loops[1].ii, Some(1));
     assert_eq!(e.loops[0].latency.max, Some(4 * (e.loops[1].latency.max.unwrap() + c.seq_iter_overhead) + c.seq_loop_exit));
     assert!(e.loops[0].latency.max.unwrap() < 4 * (2 * inner + c.seq_iter_overhead) + c.seq_loop_exit);
+    p.merlin.partial_coarse_parallel = false;
+    let e = estimate(&k, &p, None).unwrap();
+    // 4 outer iterations, each running the j pipeline twice.
+    assert_eq!(e.loops[0].latency.max, Some(4 * (2 * inner + c.seq_iter_overhead) + c.seq_loop_exit));
+}
+
+/// The same PARALLEL FACTOR=2 on `i` over flattened arrays (`A[i*16 + j]`): Merlin cannot give
+/// each copy its own banks, so the copies run one after another even in the shipped profile.
+#[test]
+fn i_merlin_copies_need_their_own_banks() {
+    let mut b = B::new();
+    let t = ScalarType::I32;
+    let la = b.load(0, vec![aff(&[("i", 16), ("j", 1)], 0)], t);
+    let add = b.op(OpKind::Add, t, vec![Operand::Op(la.id), Operand::Int(1)]);
+    let st = b.store(1, vec![aff(&[("i", 16), ("j", 1)], 0)], &add);
+    let mut inner = b.lp("j", 16, ops(vec![la, add, st]));
+    inner.directives.pipeline = Some(pipe(None, false, false, Dialect::Accel));
+    let mut outer = b.lp("i", 8, vec![Node::Loop(inner)]);
+    outer.directives.unroll = Some(unroll(Some(2), Dialect::Accel));
+    let mut f = func("kernel", vec![array("A", t, &[128], ArrayKind::Param), array("C", t, &[128], ArrayKind::Param)], vec![Node::Loop(outer)]);
+    f.directives.merlin_kernel = true;
+    let k = kernel(vec![f]);
+    let p = prof();
+    assert!(p.merlin.partial_coarse_parallel);
+    let e = estimate(&k, &p, None).unwrap();
+    let (c, inner) = (&p.control, e.loops[1].latency.max.unwrap());
+    assert_eq!(e.loops[0].latency.max, Some(4 * (2 * inner + c.seq_iter_overhead) + c.seq_loop_exit));
+}
+
+/// Merlin `TILE FACTOR=2` on `i` (8 iterations, 4 tiles) over `C[i][j] = A[i][j] + B[j]`: each
+/// tile refills the buffers of A (read) and C (written), the arrays `i` indexes: per tile and
+/// array a burst of 512 B · 2/8 = 128 B = 2 beats plus the set-up.
+#[test]
+fn j_merlin_tile_refills_buffers() {
+    let mut k = merlin(false, Some(4));
+    if let Node::Loop(l) = &mut k.functions[0].body.nodes[0] {
+        l.directives.tile = Some(hlsseek_ir::TileDirective { factor: 2, loc: Loc::default() });
+    }
+    let mut p = prof();
+    assert!(p.merlin.tile_buffers);
+    let tiled = top_lat(&estimate(&k, &p, None).unwrap());
+    p.merlin.tile_buffers = false;
+    let plain = top_lat(&estimate(&k, &p, None).unwrap());
+    assert_eq!(tiled - plain, 4 * 2 * (2 + p.merlin.burst_overhead));
 }
 
 #[test]

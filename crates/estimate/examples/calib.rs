@@ -148,7 +148,9 @@ fn hlsyn(w: &mut impl Write, filter: Option<String>) {
         let mut fails = 0;
         for (key, d) in &designs {
             let perf = d["perf"].as_f64().unwrap_or(0.0);
-            if perf <= 0.0 {
+            // Zero LUT or FF is the dataset's "nothing usable" (as `HlsynRecord::qor` reads it).
+            let usable = |k: &str| d["res_util"][k].as_f64().is_some_and(|v| v > 0.0);
+            if perf <= 0.0 || !usable("total-LUT") || !usable("total-FF") {
                 continue;
             }
             let point: hlsseek_ir::DesignPoint = match serde_json::from_value(d["point"].clone()) {

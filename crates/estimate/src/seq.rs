@@ -595,8 +595,6 @@ impl<'k, 'e> Seq<'k, 'e> {
     }
 }
 
-/// Merlin's off-chip transfers: each top-level array read is burst in before the compute,
-/// each one written is burst out after (bytes / bus width + a fixed burst cost).
 impl<'k, 'e> Seq<'k, 'e> {
     /// Merlin `TILE FACTOR=t` on `l`: each tile gets on-chip buffers for the top-level arrays
     /// that `l`'s variable indexes, filled (and written back) by one burst per tile: per tile,
@@ -616,6 +614,8 @@ impl<'k, 'e> Seq<'k, 'e> {
     }
 }
 
+/// Merlin's off-chip transfers: each top-level array read is burst in before the compute,
+/// each one written is burst out after (bytes / bus width + a fixed burst cost).
 pub(crate) fn merlin_transfer_cycles(f: &Function, prof: &Profile) -> (u64, usize) {
     let mut cycles = 0u64;
     let mut ports = 0usize;

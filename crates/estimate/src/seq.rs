@@ -601,39 +601,31 @@ impl<'k, 'e> Seq<'k, 'e> {
     /// per array and direction, the burst set-up plus the tile's share of the data.
     fn tile_bursts(&self, l: &Loop, tile: u64, trip: Option<u64>) -> u64 {
         let (true, Some(var), Some(tc)) = (self.tile_buffers, l.var.as_deref(), trip) else { return 0 };
-        let m = &self.prof.merlin;
-        let mut per_tile = 0;
-        for (i, a) in self.flat.env.f.arrays.iter().enumerate() {
-            let Some(bits) = a.total_bits().filter(|_| a.kind == ArrayKind::Param) else { continue };
-            let (mut rd, mut wr) = (false, false);
-            scan_rw(&l.body, i as u32, Some(var), &mut rd, &mut wr);
-            let bytes = (bits / 8).saturating_mul(tile) / tc.max(1);
-            per_tile += (bytes.div_ceil(m.bus_bytes.max(1)) + m.burst_overhead) * (rd as u64 + wr as u64);
-        }
-        per_tile
+        param_bursts(self.flat.env.f, &l.body, Some(var), (tile, tc), self.prof).0
     }
 }
 
 /// Merlin's off-chip transfers: each top-level array read is burst in before the compute,
 /// each one written is burst out after (bytes / bus width + a fixed burst cost).
 pub(crate) fn merlin_transfer_cycles(f: &Function, prof: &Profile) -> (u64, usize) {
-    let mut cycles = 0u64;
-    let mut ports = 0usize;
+    param_bursts(f, &f.body, None, (1, 1), prof)
+}
+
+/// Bursts moving `share` (numerator, denominator) of each of `f`'s top-level arrays that `r`
+/// reads or writes (through an index involving `var`, if given): one burst per array and
+/// direction, `⌈bytes / bus⌉ + burst_overhead` cycles each. Returns (cycles, arrays moved).
+fn param_bursts(f: &Function, r: &Region, var: Option<&str>, share: (u64, u64), prof: &Profile) -> (u64, usize) {
+    let m = &prof.merlin;
+    let (mut cycles, mut arrays) = (0u64, 0usize);
     for (i, a) in f.arrays.iter().enumerate() {
-        if a.kind != ArrayKind::Param {
-            continue;
-        }
-        let Some(bits) = a.total_bits() else { continue };
+        let Some(bits) = a.total_bits().filter(|_| a.kind == ArrayKind::Param) else { continue };
         let (mut rd, mut wr) = (false, false);
-        scan_rw(&f.body, i as u32, None, &mut rd, &mut wr);
-        let beats = (bits / 8).div_ceil(prof.merlin.bus_bytes.max(1));
-        let per = beats + prof.merlin.burst_overhead;
-        cycles += per * (rd as u64 + wr as u64);
-        if rd || wr {
-            ports += 1;
-        }
+        scan_rw(r, i as u32, var, &mut rd, &mut wr);
+        let bytes = (bits / 8).saturating_mul(share.0) / share.1.max(1);
+        cycles += (bytes.div_ceil(m.bus_bytes.max(1)) + m.burst_overhead) * (rd as u64 + wr as u64);
+        arrays += (rd || wr) as usize;
     }
-    (cycles, ports)
+    (cycles, arrays)
 }
 
 /// Whether `array` is read / written in `r` (only by accesses whose index involves `var`, if given).

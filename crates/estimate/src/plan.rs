@@ -25,6 +25,9 @@ pub(crate) struct LoopPlan {
     /// Merlin `reduction=`: the reduction is rewritten into a tree.
     pub tree_reduction: bool,
     pub auto_pipelined: bool,
+    /// Iterations left over by a partial `PARALLEL` whose factor does not divide the trip
+    /// count; Merlin runs them after the unrolled loop in a copy of it without the pragma.
+    pub remainder: u64,
 }
 
 #[derive(Default)]
@@ -45,6 +48,7 @@ impl Plans {
             parallel_copies: false,
             tree_reduction: false,
             auto_pipelined: false,
+            remainder: 0,
         };
         self.loops.get(&l.id.0).unwrap_or(&DEFAULT)
     }
@@ -191,6 +195,11 @@ impl<'a> Planner<'a> {
                 (None, _) => self.plans.notes.push(format!("loop {}: complete unroll of a variable trip count ignored", l.name())),
                 (Some(f), Some(n)) if f as u64 >= n && constant => plan.full = true,
                 (Some(f), _) => plan.unroll = (f as u64).max(1),
+            }
+            // Merlin's loop tiling (source-opt loop_tiling.cpp, TILE_WARNING_10): N/f whole
+            // groups of f copies, then a copy of the loop for the N mod f left, one at a time.
+            if accel(u.dialect) && self.prof.merlin.peel_remainder && plan.unroll > 1 && !plan.full && constant {
+                plan.remainder = tc.hi.map_or(0, |n| n % plan.unroll);
             }
             // Merlin runs the copies of a loop nest side by side (jammed into the inner loops);
             // copies that update the same data either chain (jam_carried) or run in sequence,

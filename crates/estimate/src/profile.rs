@@ -147,6 +147,12 @@ pub struct MerlinRules {
     /// pipelining of the loop (false).
     #[serde(default)]
     pub off_keeps_tool_defaults: bool,
+    /// Whether a partial `PARALLEL` whose factor does not divide the trip count is strip-mined
+    /// to whole groups of copies followed by a copy of the loop that runs the remaining
+    /// iterations one at a time (true, as Merlin's loop tiling does), or runs a last, partly
+    /// idle group of copies (false).
+    #[serde(default)]
+    pub peel_remainder: bool,
 }
 
 fn yes() -> bool {

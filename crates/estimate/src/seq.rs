@@ -448,8 +448,11 @@ impl<'k, 'e> Seq<'k, 'e> {
         let body = self.latency_directive(body, l.directives.latency.as_ref(), &format!("loop {name}"));
         let c = &self.prof.control;
         let iter = body.plus_c(c.seq_iter_overhead).max(Lat::exact(1));
-        let iters = tc.map(|n| n.div_ceil(uf));
+        let iters = tc.map(|n| whole_groups(n, uf, plan.remainder));
         let mut total = iter.times(iters).plus_c(c.seq_loop_exit);
+        if plan.remainder > 0 {
+            total = total.plus(self.remainder_loop(l, plan.remainder, &sub));
+        }
         if plan.tile > 1 {
             let per_tile = c.seq_loop_exit + self.tile_bursts(l, plan.tile, tc.hi);
             total = total.plus(Lat::exact(per_tile).times(tc.map(|n| n.div_ceil(plan.tile))));
@@ -468,6 +471,32 @@ impl<'k, 'e> Seq<'k, 'e> {
             flattened: false,
         };
         total
+    }
+
+    /// The copy of a partially unrolled loop that runs the `left` iterations its factor leaves
+    /// over, without the unrolling or Merlin's pipelining: Vitis's default pipelines it where it
+    /// is innermost; otherwise its iterations run in sequence. Its loops are not reported again.
+    fn remainder_loop(&mut self, l: &'k Loop, left: u64, path: &[String]) -> Lat {
+        let reports = self.reports.len();
+        let pushed = self.push_binding(l, 1, 1);
+        let c = &self.prof.control;
+        let (seq_iter, seq_exit, pipe_ovh) = (c.seq_iter_overhead, c.seq_loop_exit, c.pipe_loop_overhead);
+        let lat = if has_loops(&l.body) {
+            let body = self.region(&l.body.nodes, 1, path);
+            body.plus_c(seq_iter).max(Lat::exact(1)).times(Trip::exact(left)).plus_c(seq_exit)
+        } else {
+            let (depth, ii) = self.pipelined_block(&l.body.nodes, 1, 1, &l.carried);
+            Lat::exact(depth + ii * (left - 1) + pipe_ovh)
+        };
+        self.pop_binding(pushed);
+        self.reports.truncate(reports);
+        self.loops += 1.0;
+        self.notes.push(format!(
+            "loop {}: the factor {} does not divide the trip count: {left} iterations run afterwards, one at a time",
+            l.name(),
+            self.flat.env.plans.get(l).unroll
+        ));
+        lat
     }
 
     /// Schedule a pipelined body: (depth, II).
@@ -547,8 +576,15 @@ impl<'k, 'e> Seq<'k, 'e> {
             let segs = tc.map(|n| n.div_ceil(t)).mul(outer);
             (Lat::exact(per).times(segs), tc.map(|n| n.div_ceil(uf)).mul(outer))
         } else {
-            let iters = tc.map(|n| n.div_ceil(uf)).mul(outer);
+            let iters = tc.map(|n| whole_groups(n, uf, plan.remainder)).mul(outer);
             (Lat { lo: iters.lo.map(one), hi: iters.hi.map(one) }, iters)
+        };
+        let lat = if plan.remainder > 0 && plan.tile <= 1 {
+            let mut sub = path.to_vec();
+            sub.push(name.clone());
+            lat.plus(self.remainder_loop(l, plan.remainder, &sub).times(outer))
+        } else {
+            lat
         };
         self.reports[idx] = LoopReport {
             name,
@@ -648,5 +684,14 @@ fn scan_rw(r: &Region, array: u32, var: Option<&str>, rd: &mut bool, wr: &mut bo
             }
             Node::Call(_) => {}
         }
+    }
+}
+
+/// Iterations of a loop unrolled by `uf`: whole groups only where the `remainder` runs apart.
+fn whole_groups(n: u64, uf: u64, remainder: u64) -> u64 {
+    if remainder > 0 {
+        n / uf
+    } else {
+        n.div_ceil(uf)
     }
 }

@@ -1,5 +1,7 @@
 //! Shared by the estimator's integration tests: estimate a fixture of the front-end's tests
 //! (`crates/front/tests/fixtures`), whose IR the front-end's golden tests pin.
+// Each test binary compiles this module and uses only some of it.
+#![allow(dead_code)]
 
 use hlsseek_estimate::{estimate, Estimate, Profile};
 use hlsseek_front::{parse_kernel, FrontOptions, SourceFile};

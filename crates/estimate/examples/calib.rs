@@ -1,11 +1,18 @@
-//! Calibration harness: estimate every ForgeHLS kernel and HLSyn v20 point and write one TSV
+//! Calibration harness: estimate every ForgeHLS kernel and HLSyn point and write one TSV
 //! line per design (for offline analysis), plus the headline metrics on stderr.
 //! `cargo run --release -p hlsseek-estimate --example calib -- forgehls|hlsyn OUT.tsv [filter]`
+//! reads `../shared/data` beside the repository; `HLSYN_VERSION=v18` picks the HLSyn version
+//! (v20 by default).
 
 use hlsseek_estimate::{estimate, Profile};
 use hlsseek_front::{parse_kernel, DesignSpace, FrontOptions, SourceFile};
 use hlsseek_qor::stats::{ape, median, spearman};
 use std::io::Write;
+
+/// `../shared/data/<rel>` beside the repository.
+fn data(rel: &str) -> String {
+    format!("{}/../../../shared/data/{rel}", env!("CARGO_MANIFEST_DIR"))
+}
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -24,7 +31,7 @@ fn num(v: &serde_json::Value) -> Option<f64> {
 }
 
 fn forgehls(w: &mut impl Write, filter: Option<String>) {
-    let text = std::fs::read_to_string("/work/shared/data/forgehls/kernels.json").unwrap();
+    let text = std::fs::read_to_string(data("forgehls/kernels.json")).unwrap();
     let recs: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
     let prof = Profile::builtin("xcu280").unwrap();
     let (mut est_v, mut true_v, mut apes) = (Vec::new(), Vec::new(), Vec::new());
@@ -124,8 +131,9 @@ fn top_of(src: &str) -> String {
 
 fn hlsyn(w: &mut impl Write, filter: Option<String>) {
     let prof = Profile::builtin("vu9p").unwrap();
+    let version = std::env::var("HLSYN_VERSION").unwrap_or_else(|_| "v20".into());
     let mut rhos = Vec::new();
-    let mut dir: Vec<_> = std::fs::read_dir("/work/shared/data/hlsyn/designs/v20").unwrap().map(|e| e.unwrap().path()).collect();
+    let mut dir: Vec<_> = std::fs::read_dir(data(&format!("hlsyn/designs/{version}"))).unwrap().map(|e| e.unwrap().path()).collect();
     dir.sort();
     for p in dir {
         let kname = p.file_stem().unwrap().to_string_lossy().to_string();
@@ -133,7 +141,7 @@ fn hlsyn(w: &mut impl Write, filter: Option<String>) {
             continue;
         }
         let src_name = if kname == "stencil" { "stencil_stencil2d_kernel.c".to_string() } else { format!("{kname}_kernel.c") };
-        let src_path = format!("/work/shared/data/hlsyn/sources/{src_name}");
+        let src_path = data(&format!("hlsyn/sources/{src_name}"));
         let text = std::fs::read_to_string(&src_path).unwrap();
         let top = top_of(&text);
         let space = match DesignSpace::new(vec![SourceFile { name: src_name.clone(), text }], &top, &FrontOptions::default()) {
@@ -193,5 +201,5 @@ fn hlsyn(w: &mut impl Write, filter: Option<String>) {
             rhos.push(r);
         }
     }
-    eprintln!("hlsyn v20: median per-kernel spearman {:?} over {} kernels", median(&rhos), rhos.len());
+    eprintln!("hlsyn {version}: median per-kernel spearman {:?} over {} kernels", median(&rhos), rhos.len());
 }

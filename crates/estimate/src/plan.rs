@@ -217,6 +217,9 @@ impl<'a> Planner<'a> {
             if let Some(t) = &d.tile {
                 if t.factor > 1 && tc.hi.is_none_or(|n| (t.factor as u64) < n) {
                     plan.tile = t.factor as u64;
+                    // TILE and PARALLEL on one loop: Merlin tiles first and the parallel copies
+                    // split each tile; no remainder loop is modelled for that case.
+                    plan.remainder = 0;
                 }
             }
         }

@@ -579,7 +579,7 @@ impl<'k, 'e> Seq<'k, 'e> {
             let iters = tc.map(|n| whole_groups(n, uf, plan.remainder)).mul(outer);
             (Lat { lo: iters.lo.map(one), hi: iters.hi.map(one) }, iters)
         };
-        let lat = if plan.remainder > 0 && plan.tile <= 1 {
+        let lat = if plan.remainder > 0 {
             let mut sub = path.to_vec();
             sub.push(name.clone());
             lat.plus(self.remainder_loop(l, plan.remainder, &sub).times(outer))

@@ -87,11 +87,16 @@ pub fn scalar_chain(region: &Region, cx: &RegionCx, x: &str) -> (Vec<OpId>, bool
                     let mut full = cx.nested_chains.get(x).map(|c| c.0.clone()).unwrap_or_default();
                     let red = is_reduction(&chain);
                     full.retain(|id| !path.contains(id));
-                    if cx.nested_chains.contains_key(x) && !chain.first().is_some_and(|o| reads_x(o)) {
-                        full.extend(path);
-                        (full, red)
-                    } else {
-                        (path, red)
+                    match cx.nested_chains.get(x) {
+                        Some(_) if !chain.first().is_some_and(|o| reads_x(o)) => {
+                            full.extend(path);
+                            (full, red)
+                        }
+                        // The path found here starts at a merge Select's "unchanged" arm (a
+                        // conditional update, `if (c) s += v;`): the longer cycle runs through
+                        // the branch, whose chain already ends at that Select.
+                        Some((nested, nested_red)) if nested.len() > path.len() && nested.ends_with(&path) => (nested.clone(), *nested_red),
+                        _ => (path, red),
                     }
                 }
                 None => match cx.nested_chains.get(x) {

@@ -94,8 +94,13 @@ pub fn scalar_chain(region: &Region, cx: &RegionCx, x: &str) -> (Vec<OpId>, bool
                         }
                         // The path found here starts at a merge Select's "unchanged" arm (a
                         // conditional update, `if (c) s += v;`): the longer cycle runs through
-                        // the branch, whose chain already ends at that Select.
-                        Some((nested, nested_red)) if nested.len() > path.len() && nested.ends_with(&path) => (nested.clone(), *nested_red),
+                        // the branch, whose chain ends at that Select. Ops after the Select make
+                        // it a plain recurrence (their operator is not known to match).
+                        Some((nested, nested_red)) if nested.len() > 1 && nested.last() == path.first() => {
+                            let mut c = nested.clone();
+                            c.extend(path.iter().skip(1));
+                            (c, *nested_red && path.len() == 1)
+                        }
                         _ => (path, red),
                     }
                 }

@@ -8,7 +8,7 @@ use crate::memory::{plan_arrays, storage_cost, Binding};
 use crate::model::{Lat, Res, Trip, UnitBag};
 use crate::ops::shareable;
 use crate::plan::{has_loops, merlin_partitions, plan_function, trip, unrolled_ops};
-use crate::profile::{OpTable, Profile};
+use crate::profile::{ControlRules, OpTable, Profile};
 use hlsseek_ir::{ArrayKind, Function, Kernel, LatencyDirective, Loop, Node, OpKind, Region};
 use hlsseek_qor::LoopReport;
 use std::collections::HashMap;
@@ -447,7 +447,7 @@ impl<'k, 'e> Seq<'k, 'e> {
         }
         let body = self.latency_directive(body, l.directives.latency.as_ref(), &format!("loop {name}"));
         let c = &self.prof.control;
-        let iter = body.plus_c(c.seq_iter_overhead).max(Lat::exact(1));
+        let iter = sequential_iteration(body, c);
         let iters = tc.map(|n| whole_groups(n, uf, plan.remainder));
         let mut total = iter.times(iters).plus_c(c.seq_loop_exit);
         if plan.remainder > 0 {
@@ -479,14 +479,13 @@ impl<'k, 'e> Seq<'k, 'e> {
     fn remainder_loop(&mut self, l: &'k Loop, left: u64, path: &[String]) -> Lat {
         let reports = self.reports.len();
         let pushed = self.push_binding(l, 1, 1);
-        let c = &self.prof.control;
-        let (seq_iter, seq_exit, pipe_ovh) = (c.seq_iter_overhead, c.seq_loop_exit, c.pipe_loop_overhead);
         let lat = if has_loops(&l.body) {
             let body = self.region(&l.body.nodes, 1, path);
-            body.plus_c(seq_iter).max(Lat::exact(1)).times(Trip::exact(left)).plus_c(seq_exit)
+            let c = &self.prof.control;
+            sequential_iteration(body, c).times(Trip::exact(left)).plus_c(c.seq_loop_exit)
         } else {
             let (depth, ii) = self.pipelined_block(&l.body.nodes, 1, 1, &l.carried);
-            Lat::exact(depth + ii * (left - 1) + pipe_ovh)
+            Lat::exact(pipeline_cycles(depth, ii, left, self.prof.control.pipe_loop_overhead))
         };
         self.pop_binding(pushed);
         self.reports.truncate(reports);
@@ -562,13 +561,7 @@ impl<'k, 'e> Seq<'k, 'e> {
         self.account_pipeline(ii);
         let ovh = self.prof.control.pipe_loop_overhead;
         let tc = trip(l, self.prof);
-        let one = |n: u64| -> u64 {
-            if n == 0 {
-                ovh
-            } else {
-                depth + ii * (n - 1) + ovh
-            }
-        };
+        let one = |n: u64| pipeline_cycles(depth, ii, n, ovh);
         let (lat, iters) = if plan.tile > 1 {
             // Strip-mined: the pipeline drains at the end of every tile.
             let t = plan.tile;
@@ -684,6 +677,21 @@ fn scan_rw(r: &Region, array: u32, var: Option<&str>, rd: &mut bool, wr: &mut bo
             }
             Node::Call(_) => {}
         }
+    }
+}
+
+/// One iteration of a loop run in sequence: its body plus the iteration's state, at least a cycle.
+fn sequential_iteration(body: Lat, c: &ControlRules) -> Lat {
+    body.plus_c(c.seq_iter_overhead).max(Lat::exact(1))
+}
+
+/// Cycles of a pipeline of `n` iterations: fill (`depth`), one `ii` per further iteration, and
+/// the pipelined module's overhead.
+fn pipeline_cycles(depth: u64, ii: u64, n: u64, overhead: u64) -> u64 {
+    if n == 0 {
+        overhead
+    } else {
+        depth + ii * (n - 1) + overhead
     }
 }
 

@@ -84,11 +84,11 @@ pub fn scalar_chain(region: &Region, cx: &RegionCx, x: &str) -> (Vec<OpId>, bool
             match longest_path(&ops, reads_x, *end) {
                 Some(path) => {
                     let chain: Vec<&Op> = path.iter().filter_map(|id| ops.iter().find(|o| o.id == *id).copied()).collect();
-                    let mut full = cx.nested_chains.get(x).map(|c| c.0.clone()).unwrap_or_default();
                     let red = is_reduction(&chain);
-                    full.retain(|id| !path.contains(id));
                     match cx.nested_chains.get(x) {
-                        Some(_) if !chain.first().is_some_and(|o| reads_x(o)) => {
+                        Some((nested, _)) if !chain.first().is_some_and(|o| reads_x(o)) => {
+                            let mut full = nested.clone();
+                            full.retain(|id| !path.contains(id));
                             full.extend(path);
                             (full, red)
                         }

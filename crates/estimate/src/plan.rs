@@ -28,6 +28,10 @@ pub(crate) struct LoopPlan {
     /// Iterations left over by a partial `PARALLEL` whose factor does not divide the trip
     /// count; Merlin runs them after the unrolled loop in a copy of it without the pragma.
     pub remainder: u64,
+    /// Merlin `PARALLEL` on a loop holding loops whose copies run one after another (not side
+    /// by side): one instance of the inner loops' hardware serves every copy
+    /// (`merlin.sequential_copies_share`).
+    pub shared_copies: bool,
 }
 
 #[derive(Default)]
@@ -49,6 +53,7 @@ impl Plans {
             tree_reduction: false,
             auto_pipelined: false,
             remainder: 0,
+            shared_copies: false,
         };
         self.loops.get(&l.id.0).unwrap_or(&DEFAULT)
     }
@@ -212,6 +217,7 @@ impl<'a> Planner<'a> {
             {
                 plan.parallel_copies = true;
             }
+            plan.shared_copies = (plan.unroll > 1 || plan.full) && accel(u.dialect) && !plan.parallel_copies && merlin.sequential_copies_share;
         }
         if !plan.full {
             if let Some(t) = &d.tile {
@@ -240,6 +246,7 @@ impl<'a> Planner<'a> {
             plan.pipelined = true;
             plan.target_ii = pipe.and_then(|p| p.ii).unwrap_or(1).max(1) as u64;
             plan.parallel_copies = false;
+            plan.shared_copies = false;
         }
         self.plans.loops.insert(l.id.0, plan.clone());
         // Only a pipeline unrolls what is inside; a fully unrolled loop's children keep their own plan.

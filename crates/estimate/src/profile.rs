@@ -153,6 +153,12 @@ pub struct MerlinRules {
     /// idle group of copies (false).
     #[serde(default)]
     pub peel_remainder: bool,
+    /// Whether the copies of a Merlin `PARALLEL` that run one after another (a loop holding
+    /// loops whose copies cannot run side by side) share one instance of the inner loops'
+    /// hardware (true) or each get their own, as a Vitis partial unroll makes them (false).
+    /// Only resources change; the copies' latency is the same either way.
+    #[serde(default)]
+    pub sequential_copies_share: bool,
 }
 
 fn yes() -> bool {

@@ -186,7 +186,7 @@ impl<'k, 'e> Seq<'k, 'e> {
         } else if f.directives.dataflow.is_some() {
             self.dataflow(&f.body.nodes, &[])
         } else {
-            (self.region(&f.body.nodes, 1, &[]), None)
+            (self.region(&f.body.nodes, 1, false, &[]), None)
         };
         (self.latency_directive(lat, f.directives.latency.as_ref(), &format!("function {}", f.name)), ii)
     }
@@ -246,7 +246,9 @@ impl<'k, 'e> Seq<'k, 'e> {
         lat
     }
 
-    fn region(&mut self, nodes: &'k [Node], copies: u64, path: &[String]) -> Lat {
+    /// `copies` > 1: the nodes run that many times in sequence (copies made by unrolling an
+    /// enclosing loop); `shared`: those copies reuse one set of hardware.
+    fn region(&mut self, nodes: &'k [Node], copies: u64, shared: bool, path: &[String]) -> Lat {
         let mut total = Lat::exact(0);
         let mut i = 0;
         while i < nodes.len() {
@@ -268,8 +270,8 @@ impl<'k, 'e> Seq<'k, 'e> {
             let lat = match &nodes[i] {
                 Node::Loop(l) => self.lp(l, path),
                 Node::Branch(b) => {
-                    let a = self.region(&b.then_region.nodes, 1, path);
-                    let c = self.region(&b.else_region.nodes, 1, path);
+                    let a = self.region(&b.then_region.nodes, 1, false, path);
+                    let c = self.region(&b.else_region.nodes, 1, false, path);
                     self.states += 1.0;
                     a.either(c).plus_c(1)
                 }
@@ -287,8 +289,10 @@ impl<'k, 'e> Seq<'k, 'e> {
             }
             if copies > 1 {
                 // Copies of a loop nest made by unrolling an enclosing loop run one after another.
-                let extra = self.modules.minus(before);
-                self.modules.add(extra.scaled((copies - 1) as f64));
+                if !shared {
+                    let extra = self.modules.minus(before);
+                    self.modules.add(extra.scaled((copies - 1) as f64));
+                }
                 total = total.plus(lat.times(Trip::exact(copies)));
             } else {
                 total = total.plus(lat);
@@ -361,7 +365,7 @@ impl<'k, 'e> Seq<'k, 'e> {
                 // chained where they update the same data).
                 let pushed = self.push_binding(l, 0, n);
                 let jammed = self.push_jam(l, pushed, n);
-                let body = self.region(&l.body.nodes, 1, path);
+                let body = self.region(&l.body.nodes, 1, false, path);
                 if jammed {
                     self.jam.pop();
                 }
@@ -371,10 +375,12 @@ impl<'k, 'e> Seq<'k, 'e> {
             // Fully unrolled but holding loops that stay: the copies run in sequence.
             let before = self.modules;
             let pushed = self.push_binding(l, 1, 1);
-            let body = self.region(&l.body.nodes, 1, path);
+            let body = self.region(&l.body.nodes, 1, false, path);
             self.pop_binding(pushed);
-            let extra = self.modules.minus(before);
-            self.modules.add(extra.scaled((n - 1) as f64));
+            if !plan.shared_copies {
+                let extra = self.modules.minus(before);
+                self.modules.add(extra.scaled((n - 1) as f64));
+            }
             return body.times(tc);
         }
         if plan.flatten_child || plan.pipelined {
@@ -439,7 +445,7 @@ impl<'k, 'e> Seq<'k, 'e> {
             };
             return total;
         } else {
-            self.region(&l.body.nodes, copies, &sub)
+            self.region(&l.body.nodes, copies, plan.shared_copies, &sub)
         };
         self.pop_binding(pushed);
         if jammed {
@@ -480,7 +486,7 @@ impl<'k, 'e> Seq<'k, 'e> {
         let reports = self.reports.len();
         let pushed = self.push_binding(l, 1, 1);
         let lat = if has_loops(&l.body) {
-            let body = self.region(&l.body.nodes, 1, path);
+            let body = self.region(&l.body.nodes, 1, false, path);
             let c = &self.prof.control;
             sequential_iteration(body, c).times(Trip::exact(left)).plus_c(c.seq_loop_exit)
         } else {
@@ -607,7 +613,7 @@ impl<'k, 'e> Seq<'k, 'e> {
                     j += 1;
                 }
             }
-            let lat = self.region(&nodes[i..j], 1, path);
+            let lat = self.region(&nodes[i..j], 1, false, path);
             // A pipelined-function stage starts again after its own II.
             let stage_int = match &nodes[i] {
                 Node::Call(c) if j == i + 1 => self.flat.summaries.get(&c.callee).and_then(|s| s.ii).or(lat.hi),

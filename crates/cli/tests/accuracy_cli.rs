@@ -54,6 +54,20 @@ fn hlsyn_cut_reports_per_kernel_ranking() {
     assert!(v["latency"].get("median_kernel_spearman").is_some());
     assert!(v["latency"].get("pair_order_accuracy").is_some());
     assert_eq!(v["per_kernel"].as_array().unwrap().len(), 2);
+    for m in ["lut", "ff", "dsp"] {
+        assert!(v[m]["median_kernel_spearman"].is_f64(), "{m}: {}", v[m]);
+    }
+    // The Pareto relation of every pair of designs of a kernel: n(n-1)/2 pairs per kernel, and
+    // the shares are shares.
+    let kernels = v["per_kernel"].as_array().unwrap();
+    let pairs: u64 = kernels.iter().map(|k| k["dominance"]["pairs"].as_u64().unwrap()).sum();
+    assert_eq!(v["dominance"]["pairs"].as_u64(), Some(pairs));
+    let compared = v["compared"].as_u64().unwrap();
+    assert!(pairs > 0 && pairs < compared * compared / 2, "{pairs} pairs of {compared} designs");
+    for key in ["agreement", "neither_baseline"] {
+        let x = v["dominance"][key].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&x), "{key} = {x}");
+    }
 }
 
 #[test]

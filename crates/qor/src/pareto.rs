@@ -54,6 +54,47 @@ pub fn front(designs: &[Qor]) -> Vec<usize> {
         .collect()
 }
 
+/// How well `predicted` tells the Pareto relation of every pair of designs, against `truth`
+/// (same designs, same order).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PairAgreement {
+    /// Pairs whose predicted relation is the recorded one.
+    pub agree: u64,
+    /// Pairs whose recorded relation is `Neither`: what always answering "neither" scores.
+    pub neither: u64,
+    pub pairs: u64,
+}
+
+impl PairAgreement {
+    pub fn of(predicted: &[Qor], truth: &[Qor]) -> PairAgreement {
+        assert_eq!(predicted.len(), truth.len(), "one prediction per design");
+        let mut out = PairAgreement::default();
+        for i in 0..truth.len() {
+            for j in i + 1..truth.len() {
+                let t = compare(&truth[i], &truth[j]);
+                out.pairs += 1;
+                out.neither += u64::from(t == Dominance::Neither);
+                out.agree += u64::from(compare(&predicted[i], &predicted[j]) == t);
+            }
+        }
+        out
+    }
+
+    pub fn add(&mut self, other: PairAgreement) {
+        self.agree += other.agree;
+        self.neither += other.neither;
+        self.pairs += other.pairs;
+    }
+
+    pub fn accuracy(&self) -> Option<f64> {
+        (self.pairs > 0).then(|| self.agree as f64 / self.pairs as f64)
+    }
+
+    pub fn neither_share(&self) -> Option<f64> {
+        (self.pairs > 0).then(|| self.neither as f64 / self.pairs as f64)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,6 +134,19 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn pair_agreement_counts_relations_and_the_neither_baseline() {
+        let truth = [qor([1, 1, 1, 1, 1]), qor([2, 2, 2, 2, 2]), qor([3, 0, 3, 3, 3])];
+        // Truth: 0≻1, 0 vs 2 neither, 1 vs 2 neither. The prediction, missing design 2's small
+        // LUT, says 0≻2 and 1≻2: only 0≻1 is right.
+        let predicted = [qor([1, 1, 1, 1, 1]), qor([5, 5, 5, 5, 5]), qor([9, 9, 9, 9, 9])];
+        let a = PairAgreement::of(&predicted, &truth);
+        assert_eq!(a, PairAgreement { agree: 1, neither: 2, pairs: 3 });
+        assert_eq!(a.neither_share(), Some(2.0 / 3.0));
+        assert_eq!(PairAgreement::of(&truth, &truth).agree, 3);
+        assert_eq!(PairAgreement::of(&truth[..1], &truth[..1]).accuracy(), None);
     }
 
     #[test]

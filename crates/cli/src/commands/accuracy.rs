@@ -6,6 +6,7 @@ use anyhow::Result;
 use hlsseek_datasets::{forgehls, hlsyn};
 use hlsseek_estimate::{estimate, Profile};
 use hlsseek_front::{parse_kernel, DesignSpace, FrontOptions, SourceFile};
+use hlsseek_qor::pareto::PairAgreement;
 use hlsseek_qor::{stats, Qor};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -162,8 +163,26 @@ struct Report {
     ff: Metric,
     dsp: Metric,
     bram: Metric,
+    /// Per-kernel runs only: the estimator's Pareto relation (on all five objectives) of every
+    /// pair of designs of a kernel against the recorded one, pooled over kernels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dominance: Option<DominanceMetric>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     per_kernel: Vec<KernelMetric>,
+}
+
+#[derive(Serialize)]
+struct DominanceMetric {
+    agreement: Option<f64>,
+    /// What always answering "neither dominates" would score on the same pairs.
+    neither_baseline: Option<f64>,
+    pairs: u64,
+}
+
+impl From<PairAgreement> for DominanceMetric {
+    fn from(a: PairAgreement) -> Self {
+        DominanceMetric { agreement: a.accuracy(), neither_baseline: a.neither_share(), pairs: a.pairs }
+    }
 }
 
 #[derive(Serialize, Default)]
@@ -187,8 +206,13 @@ struct KernelMetric {
     kernel: String,
     points: usize,
     latency_spearman: Option<f64>,
+    lut_spearman: Option<f64>,
+    ff_spearman: Option<f64>,
+    dsp_spearman: Option<f64>,
+    bram_spearman: Option<f64>,
     pair_order_accuracy: Option<f64>,
     pairs: u64,
+    dominance: DominanceMetric,
 }
 
 type Extract = fn(&Qor) -> Option<f64>;
@@ -245,31 +269,53 @@ fn summarise(dataset: &str, version: Option<&str>, part: &str, clock_ns: f64, ou
         })
         .collect();
     let mut kernels = Vec::new();
+    let mut dominance = None;
     if per_kernel {
-        let mut groups: BTreeMap<&str, Vec<(f64, f64)>> = BTreeMap::new();
+        let mut groups: BTreeMap<&str, (Vec<Qor>, Vec<Qor>)> = BTreeMap::new();
         for (o, p, t) in &compared {
-            if let (Some(pv), Some(tv)) = (METRICS[0].1(p), METRICS[0].1(t)) {
-                groups.entry(o.group.as_str()).or_default().push((pv, tv));
-            }
+            let g = groups.entry(o.group.as_str()).or_default();
+            g.0.push(**p);
+            g.1.push(**t);
         }
         let (mut ok_all, mut n_all) = (0, 0);
-        for (kernel, pairs) in groups {
-            let (pred, truth): (Vec<f64>, Vec<f64>) = pairs.iter().copied().unzip();
-            let (ok, n) = stats::pair_order(&pred, &truth, 0.01);
+        let mut dom_all = PairAgreement::default();
+        for (kernel, (pred, truth)) in groups {
+            // Spearman of each objective over the designs where both numbers exist.
+            let rho: Vec<Option<f64>> = METRICS
+                .iter()
+                .map(|(_, f)| {
+                    let (p, t): (Vec<f64>, Vec<f64>) = pred.iter().zip(&truth).filter_map(|(p, t)| Some((f(p)?, f(t)?))).unzip();
+                    stats::spearman(&p, &t)
+                })
+                .collect();
+            let (lat_p, lat_t): (Vec<f64>, Vec<f64>) = pred.iter().zip(&truth).filter_map(|(p, t)| Some((METRICS[0].1(p)?, METRICS[0].1(t)?))).unzip();
+            let (ok, n) = stats::pair_order(&lat_p, &lat_t, 0.01);
             ok_all += ok;
             n_all += n;
+            let dom = PairAgreement::of(&pred, &truth);
+            dom_all.add(dom);
             kernels.push(KernelMetric {
                 kernel: kernel.to_string(),
-                points: pairs.len(),
-                latency_spearman: stats::spearman(&pred, &truth),
+                points: lat_t.len(),
+                latency_spearman: rho[0],
+                lut_spearman: rho[1],
+                ff_spearman: rho[2],
+                dsp_spearman: rho[3],
+                bram_spearman: rho[4],
                 pair_order_accuracy: (n > 0).then(|| ok as f64 / n as f64),
                 pairs: n,
+                dominance: dom.into(),
             });
         }
-        let spearmans: Vec<f64> = kernels.iter().filter_map(|k| k.latency_spearman).collect();
-        metrics[0].median_kernel_spearman = stats::median(&spearmans);
+        let per_metric: [fn(&KernelMetric) -> Option<f64>; 5] =
+            [|k| k.latency_spearman, |k| k.lut_spearman, |k| k.ff_spearman, |k| k.dsp_spearman, |k| k.bram_spearman];
+        for (m, get) in metrics.iter_mut().zip(per_metric) {
+            let rhos: Vec<f64> = kernels.iter().filter_map(get).collect();
+            m.median_kernel_spearman = stats::median(&rhos);
+        }
         metrics[0].pair_order_accuracy = (n_all > 0).then(|| ok_all as f64 / n_all as f64);
         metrics[0].pairs = Some(n_all);
+        dominance = Some(dom_all.into());
     }
     let handled = seconds.len();
     let mut it = metrics.into_iter();
@@ -291,6 +337,7 @@ fn summarise(dataset: &str, version: Option<&str>, part: &str, clock_ns: f64, ou
         ff: next(),
         dsp: next(),
         bram: next(),
+        dominance,
         per_kernel: kernels,
     }
 }
@@ -310,11 +357,28 @@ fn print_report(r: &Report) {
         println!("  failed: {count} × {reason} (e.g. {})", r.failure_examples[reason].join(", "));
     }
     let fmt = |v: Option<f64>, unit: &str| v.map_or("-".to_string(), |v| format!("{v:.3}{unit}"));
-    let mut t = table(["metric", "MdAPE", "Spearman", "n", "truth = 0"]);
+    let per_kernel = !r.per_kernel.is_empty();
+    let mut head = vec!["metric", "MdAPE", "Spearman", "n", "truth = 0"];
+    if per_kernel {
+        head.push("median per kernel");
+    }
+    let mut t = table(head);
     for (name, m) in [("latency", &r.latency), ("LUT", &r.lut), ("FF", &r.ff), ("DSP", &r.dsp), ("BRAM", &r.bram)] {
-        t.add_row([name.to_string(), fmt(m.mdape, "%"), fmt(m.spearman, ""), m.n.to_string(), m.zero_truth.to_string()]);
+        let mut row = vec![name.to_string(), fmt(m.mdape, "%"), fmt(m.spearman, ""), m.n.to_string(), m.zero_truth.to_string()];
+        if per_kernel {
+            row.push(fmt(m.median_kernel_spearman, ""));
+        }
+        t.add_row(row);
     }
     println!("{t}");
+    if let Some(d) = &r.dominance {
+        println!(
+            "Pareto relation of design pairs (5 objectives): {} agree with the recorded one, always \"neither\" {}, over {} pairs",
+            fmt(d.agreement, ""),
+            fmt(d.neither_baseline, ""),
+            d.pairs
+        );
+    }
     if !r.per_kernel.is_empty() {
         println!(
             "latency per kernel: median Spearman {}, pair-order accuracy {} over {} pairs",
@@ -322,9 +386,20 @@ fn print_report(r: &Report) {
             fmt(r.latency.pair_order_accuracy, ""),
             r.latency.pairs.unwrap_or(0)
         );
-        let mut t = table(["kernel", "points", "Spearman", "pair order"]);
+        let mut t = table(["kernel", "points", "Spearman", "pair order", "LUT ρ", "FF ρ", "DSP ρ", "BRAM ρ", "Pareto agr.", "neither"]);
         for k in &r.per_kernel {
-            t.add_row([k.kernel.clone(), k.points.to_string(), fmt(k.latency_spearman, ""), fmt(k.pair_order_accuracy, "")]);
+            t.add_row([
+                k.kernel.clone(),
+                k.points.to_string(),
+                fmt(k.latency_spearman, ""),
+                fmt(k.pair_order_accuracy, ""),
+                fmt(k.lut_spearman, ""),
+                fmt(k.ff_spearman, ""),
+                fmt(k.dsp_spearman, ""),
+                fmt(k.bram_spearman, ""),
+                fmt(k.dominance.agreement, ""),
+                fmt(k.dominance.neither_baseline, ""),
+            ]);
         }
         println!("{t}");
     }

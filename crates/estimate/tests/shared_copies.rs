@@ -6,8 +6,9 @@
 //! - sharing on: factors 2 and 4 have the same DSPs (one instance of the inner loop);
 //! - sharing off (a Vitis partial unroll's copies): factor 4 has 4 × those, factor 2 twice;
 //! - the latency is the same either way (the copies of the inner loop run in sequence).
-//! (Factor 1 is not comparable: Merlin's automatic pipelining then pipelines `i` and unrolls
-//! `j` into it.)
+//!
+//! Factor 1 is not comparable: Merlin's automatic pipelining then pipelines `i` and unrolls `j`
+//! into it.
 
 use hlsseek_estimate::{estimate, Estimate, Profile};
 use hlsseek_front::{parse_kernel, FrontOptions, SourceFile};

@@ -53,7 +53,7 @@ fn spawn_child(path: &std::path::Path, writer: u64, count: u64) -> std::process:
         .args(["--exact", "child_writer", "--nocapture", "--test-threads=1"])
         .env(CHILD_ENV, format!("{},{writer},{count}", path.display()))
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("spawn child writer")
 }
@@ -68,7 +68,7 @@ fn four_processes_write_ten_thousand_results() {
     let children: Vec<_> = (0..4).map(|w| spawn_child(&path, w, 2_500)).collect();
     for (w, child) in children.into_iter().enumerate() {
         let out = child.wait_with_output().unwrap();
-        assert!(out.status.success(), "writer {w} failed: {:?}", out.status);
+        assert!(out.status.success(), "writer {w} failed: {:?}\n{}", out.status, String::from_utf8_lossy(&out.stderr));
         let committed = String::from_utf8_lossy(&out.stdout).lines().filter(|l| l.contains("COMMITTED ")).count();
         assert_eq!(committed, 2_500, "writer {w}");
     }

@@ -60,7 +60,7 @@ pub fn estimate(kernel: &Kernel, profile: &Profile, clock_ns: Option<f64>) -> Re
     res.lut += i.ctrl_lut;
     res.ff += i.ctrl_ff;
     if ctx.merlin {
-        let (cycles, ports) = seq::merlin_transfer_cycles(top, profile);
+        let (cycles, ports) = seq::merlin_transfer_cycles(top, profile, &ctx.refilled);
         lat = lat.plus_c(cycles);
         res.lut += ports as f64 * i.m_axi_lut;
         res.ff += ports as f64 * i.m_axi_ff;

@@ -32,6 +32,11 @@ pub(crate) struct LoopPlan {
     /// by side): one instance of the inner loops' hardware serves every copy
     /// (`merlin.sequential_copies_share`).
     pub shared_copies: bool,
+    /// Merlin coarse-grained `PARALLEL` (a partial factor on a loop holding loops whose
+    /// iterations carry no dependence): every group of copies gets its own buffers of the
+    /// top-level arrays the loop's variable indexes, filled and written back by bursts inside
+    /// the loop (`merlin.parallel_refills`).
+    pub group_refills: bool,
 }
 
 #[derive(Default)]
@@ -54,6 +59,7 @@ impl Plans {
             auto_pipelined: false,
             remainder: 0,
             shared_copies: false,
+            group_refills: false,
         };
         self.loops.get(&l.id.0).unwrap_or(&DEFAULT)
     }
@@ -218,11 +224,23 @@ impl<'a> Planner<'a> {
                 plan.parallel_copies = true;
             }
             plan.shared_copies = (plan.unroll > 1 || plan.full) && accel(u.dialect) && !plan.parallel_copies && merlin.sequential_copies_share;
+            // Merlin refuses coarse-grained parallelism only where copies would write what
+            // others touch (memory_burst_cg.cpp, CGPAR_WARNING_13); otherwise each copy gets its
+            // own slice of every array (overlapping read-only slices included), burst in per
+            // iteration because the bursts are not lifted above the parallel loop.
+            plan.group_refills = plan.unroll > 1
+                && !plan.full
+                && accel(u.dialect)
+                && has_loops(&l.body)
+                && l.carried.is_empty()
+                && merlin.parallel_refills;
         }
         if !plan.full {
             if let Some(t) = &d.tile {
                 if t.factor > 1 && tc.hi.is_none_or(|n| (t.factor as u64) < n) {
                     plan.tile = t.factor as u64;
+                    // The tiles' buffers are the refills then.
+                    plan.group_refills = false;
                     // TILE and PARALLEL on one loop: Merlin tiles first and the parallel copies
                     // split each tile; no remainder loop is modelled for that case.
                     plan.remainder = 0;
@@ -247,6 +265,7 @@ impl<'a> Planner<'a> {
             plan.target_ii = pipe.and_then(|p| p.ii).unwrap_or(1).max(1) as u64;
             plan.parallel_copies = false;
             plan.shared_copies = false;
+            plan.group_refills = false;
         }
         self.plans.loops.insert(l.id.0, plan.clone());
         // Only a pipeline unrolls what is inside; a fully unrolled loop's children keep their own plan.

@@ -159,6 +159,11 @@ pub struct MerlinRules {
     /// Only resources change; the copies' latency is the same either way.
     #[serde(default)]
     pub sequential_copies_share: bool,
+    /// Whether a coarse-grained Merlin `PARALLEL` (partial factor, loop holding loops, no
+    /// carried dependence) refills per-copy buffers of the top-level arrays its variable
+    /// indexes once per group of copies, instead of those arrays moving once for the kernel.
+    #[serde(default)]
+    pub parallel_refills: bool,
 }
 
 fn yes() -> bool {

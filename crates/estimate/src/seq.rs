@@ -32,6 +32,8 @@ pub(crate) struct Ctx<'k> {
     pub summaries: HashMap<String, Summary>,
     pub notes: Vec<String>,
     pub reports: Vec<LoopReport>,
+    /// Top-level arrays moved per group of PARALLEL copies rather than once for the kernel.
+    pub refilled: Vec<u32>,
     visiting: Vec<String>,
 }
 
@@ -48,6 +50,7 @@ impl<'k> Ctx<'k> {
             summaries: HashMap::new(),
             notes: Vec::new(),
             reports: Vec::new(),
+            refilled: Vec::new(),
             visiting: Vec::new(),
         }
     }
@@ -107,8 +110,11 @@ impl<'k> Ctx<'k> {
         let env = FnEnv { f, plans, arrays, max_op };
         let (summary, interval, reports, notes) = {
             let flat = Flat::new(&env, self.prof, &self.table, &self.summaries, self.eff);
-            let mut s = Seq { prof: self.prof, flat, pool: UnitBag::default(), modules: Res::default(), states: 0.0, loops: 0.0, reports: Vec::new(), notes: Vec::new(), jam: Vec::new(), tile_buffers: self.merlin && is_top && self.prof.merlin.tile_buffers };
+            let mut s = Seq { prof: self.prof, flat, pool: UnitBag::default(), modules: Res::default(), states: 0.0, loops: 0.0, reports: Vec::new(), notes: Vec::new(), jam: Vec::new(), merlin_top: self.merlin && is_top, refilled: Vec::new() };
             let (lat, interval) = s.function(f);
+            if is_top {
+                self.refilled = std::mem::take(&mut s.refilled);
+            }
             let mut res = s.pool.cost();
             res.add(s.modules);
             let r = &self.prof.resources;
@@ -174,8 +180,10 @@ struct Seq<'k, 'e> {
     notes: Vec<String>,
     /// Enclosing unrolled loops with carried dependences, by their binding.
     jam: Vec<(&'k Loop, usize)>,
-    /// Merlin's top function with `merlin.tile_buffers`: `TILE` refills on-chip buffers per tile.
-    tile_buffers: bool,
+    /// Merlin's top function: its array parameters are off chip, moved by bursts.
+    merlin_top: bool,
+    /// Top-level arrays refilled per group of coarse-grained PARALLEL copies.
+    refilled: Vec<u32>,
 }
 
 impl<'k, 'e> Seq<'k, 'e> {
@@ -463,6 +471,19 @@ impl<'k, 'e> Seq<'k, 'e> {
             let per_tile = c.seq_loop_exit + self.tile_bursts(l, plan.tile, tc.hi);
             total = total.plus(Lat::exact(per_tile).times(tc.map(|n| n.div_ceil(plan.tile))));
         }
+        if plan.group_refills && self.merlin_top {
+            // Each group of copies bursts its slices in before it runs and out after: the
+            // arrays move per group (and per iteration of any enclosing loop), not once.
+            let per_group = self.group_bursts(l, uf, tc.hi);
+            total = total.plus(Lat::exact(per_group).times(tc.map(|n| whole_groups(n, uf, plan.remainder))));
+            if let Some(var) = l.var.as_deref() {
+                for a in param_arrays(self.flat.env.f, &l.body, var) {
+                    if !self.refilled.contains(&a) {
+                        self.refilled.push(a);
+                    }
+                }
+            }
+        }
         self.loops += 1.0;
         self.states += 1.0;
         self.reports[idx] = LoopReport {
@@ -631,29 +652,54 @@ impl<'k, 'e> Seq<'k, 'e> {
 }
 
 impl<'k, 'e> Seq<'k, 'e> {
-    /// Merlin `TILE FACTOR=t` on `l`: each tile gets on-chip buffers for the top-level arrays
-    /// that `l`'s variable indexes, filled (and written back) by one burst per tile: per tile,
-    /// per array and direction, the burst set-up plus the tile's share of the data.
+    /// Merlin `TILE FACTOR=t` on `l` (with `merlin.tile_buffers`): each tile gets on-chip
+    /// buffers for the top-level arrays that `l`'s variable indexes, filled (and written back)
+    /// by one burst per tile: see [`Self::group_bursts`].
     fn tile_bursts(&self, l: &Loop, tile: u64, trip: Option<u64>) -> u64 {
-        let (true, Some(var), Some(tc)) = (self.tile_buffers, l.var.as_deref(), trip) else { return 0 };
-        param_bursts(self.flat.env.f, &l.body, Some(var), (tile, tc), self.prof).0
+        if !self.prof.merlin.tile_buffers {
+            return 0;
+        }
+        self.group_bursts(l, tile, trip)
+    }
+
+    /// Bursts filling (and writing back) the buffers of one group of `group` iterations of `l`
+    /// in Merlin's top function: per array `l`'s variable indexes and per direction, the burst
+    /// set-up plus the group's share of the data.
+    fn group_bursts(&self, l: &Loop, group: u64, trip: Option<u64>) -> u64 {
+        let (true, Some(var), Some(tc)) = (self.merlin_top, l.var.as_deref(), trip) else { return 0 };
+        param_bursts(self.flat.env.f, &l.body, Some(var), (group, tc), self.prof, &[]).0
     }
 }
 
 /// Merlin's off-chip transfers: each top-level array read is burst in before the compute,
-/// each one written is burst out after (bytes / bus width + a fixed burst cost).
-pub(crate) fn merlin_transfer_cycles(f: &Function, prof: &Profile) -> (u64, usize) {
-    param_bursts(f, &f.body, None, (1, 1), prof)
+/// each one written is burst out after (bytes / bus width + a fixed burst cost), except the
+/// arrays in `refilled`, which move per group of PARALLEL copies instead. Returns (cycles,
+/// arrays with a port).
+pub(crate) fn merlin_transfer_cycles(f: &Function, prof: &Profile, refilled: &[u32]) -> (u64, usize) {
+    let (_, ports) = param_bursts(f, &f.body, None, (1, 1), prof, &[]);
+    (param_bursts(f, &f.body, None, (1, 1), prof, refilled).0, ports)
+}
+
+/// The top-level arrays that `r` accesses through an index involving `var`.
+fn param_arrays(f: &Function, r: &Region, var: &str) -> Vec<u32> {
+    (0..f.arrays.len() as u32)
+        .filter(|&i| f.arrays[i as usize].kind == ArrayKind::Param)
+        .filter(|&i| {
+            let (mut rd, mut wr) = (false, false);
+            scan_rw(r, i, Some(var), &mut rd, &mut wr);
+            rd || wr
+        })
+        .collect()
 }
 
 /// Bursts moving `share` (numerator, denominator) of each of `f`'s top-level arrays that `r`
 /// reads or writes (through an index involving `var`, if given): one burst per array and
 /// direction, `⌈bytes / bus⌉ + burst_overhead` cycles each. Returns (cycles, arrays moved).
-fn param_bursts(f: &Function, r: &Region, var: Option<&str>, share: (u64, u64), prof: &Profile) -> (u64, usize) {
+fn param_bursts(f: &Function, r: &Region, var: Option<&str>, share: (u64, u64), prof: &Profile, skip: &[u32]) -> (u64, usize) {
     let m = &prof.merlin;
     let (mut cycles, mut arrays) = (0u64, 0usize);
     for (i, a) in f.arrays.iter().enumerate() {
-        let Some(bits) = a.total_bits().filter(|_| a.kind == ArrayKind::Param) else { continue };
+        let Some(bits) = a.total_bits().filter(|_| a.kind == ArrayKind::Param && !skip.contains(&(i as u32))) else { continue };
         let (mut rd, mut wr) = (false, false);
         scan_rw(r, i as u32, var, &mut rd, &mut wr);
         let bytes = (bits / 8).saturating_mul(share.0) / share.1.max(1);

@@ -9,7 +9,9 @@
 //!   of copies runs partly idle): ⌈40 / 16⌉ = 3 iterations: 2 + 1 · 2 + 2 = 6.
 //! - A loop of 8 holding a pipelined loop of 16, factor 3 (copies side by side): 2 groups,
 //!   then 2 iterations one at a time; each iteration runs the inner pipeline once (2 + 15 + 2
-//!   = 19 cycles), so both parts take 2 · (19 + seq_iter_overhead) + seq_loop_exit.
+//!   = 19 cycles), so both parts take 2 · (19 + seq_iter_overhead) + seq_loop_exit. Each group
+//!   also bursts its 3 rows of `a` in and of `c` out (`merlin.parallel_refills`, tests/
+//!   parallel_refills.rs): 512 B · 3/8 = 192 B, ⌈192 / bus⌉ + set-up cycles per array.
 
 mod common;
 
@@ -41,9 +43,11 @@ fn innermost_remainder_runs_after_the_groups() {
 #[test]
 fn coarse_remainder_runs_the_inner_loop_once_per_iteration() {
     let src = "#pragma ACCEL kernel\nvoid k(int a[8][16], int c[8][16]) {\n#pragma ACCEL PARALLEL FACTOR=3\n  L_i: for (int i = 0; i < 8; i++) {\n    L_j: for (int j = 0; j < 16; j++) {\n      c[i][j] = a[i][j] + 1;\n    }\n  }\n}\n";
-    let c = Profile::builtin("xcu280").unwrap().control;
+    let prof = Profile::builtin("xcu280").unwrap();
+    let c = &prof.control;
     let (inner, _) = loop_latency(src, "L_j");
     assert_eq!(inner, Some(19));
     let part = 2 * (19 + c.seq_iter_overhead) + c.seq_loop_exit;
-    assert_eq!(loop_latency(src, "L_i").0, Some(2 * part));
+    let refills = 2 * 2 * (192u64.div_ceil(prof.merlin.bus_bytes) + prof.merlin.burst_overhead);
+    assert_eq!(loop_latency(src, "L_i").0, Some(2 * part + refills));
 }

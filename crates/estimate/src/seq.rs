@@ -692,9 +692,10 @@ fn param_arrays(f: &Function, r: &Region, var: &str) -> Vec<u32> {
         .collect()
 }
 
-/// Bursts moving `share` (numerator, denominator) of each of `f`'s top-level arrays that `r`
-/// reads or writes (through an index involving `var`, if given): one burst per array and
-/// direction, `⌈bytes / bus⌉ + burst_overhead` cycles each. Returns (cycles, arrays moved).
+/// Bursts moving `share` (numerator, denominator) of each of `f`'s top-level arrays, but those
+/// in `skip`, that `r` reads or writes (through an index involving `var`, if given): one burst
+/// per array and direction, `⌈bytes / bus⌉ + burst_overhead` cycles each. Returns (cycles,
+/// arrays moved).
 fn param_bursts(f: &Function, r: &Region, var: Option<&str>, share: (u64, u64), prof: &Profile, skip: &[u32]) -> (u64, usize) {
     let m = &prof.merlin;
     let (mut cycles, mut arrays) = (0u64, 0usize);

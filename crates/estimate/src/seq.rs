@@ -475,7 +475,7 @@ impl<'k, 'e> Seq<'k, 'e> {
             // Each group of copies bursts its slices in before it runs and out after: the
             // arrays move per group (and per iteration of any enclosing loop), not once.
             let per_group = self.group_bursts(l, uf, tc.hi);
-            total = total.plus(Lat::exact(per_group).times(tc.map(|n| whole_groups(n, uf, plan.remainder))));
+            total = total.plus(Lat::exact(per_group).times(iters));
             if let Some(var) = l.var.as_deref() {
                 for a in param_arrays(self.flat.env.f, &l.body, var) {
                     if !self.refilled.contains(&a) {
@@ -676,8 +676,7 @@ impl<'k, 'e> Seq<'k, 'e> {
 /// arrays in `refilled`, which move per group of PARALLEL copies instead. Returns (cycles,
 /// arrays with a port).
 pub(crate) fn merlin_transfer_cycles(f: &Function, prof: &Profile, refilled: &[u32]) -> (u64, usize) {
-    let (_, ports) = param_bursts(f, &f.body, None, (1, 1), prof, &[]);
-    (param_bursts(f, &f.body, None, (1, 1), prof, refilled).0, ports)
+    param_bursts(f, &f.body, None, (1, 1), prof, refilled)
 }
 
 /// The top-level arrays that `r` accesses through an index involving `var`.
@@ -692,20 +691,23 @@ fn param_arrays(f: &Function, r: &Region, var: &str) -> Vec<u32> {
         .collect()
 }
 
-/// Bursts moving `share` (numerator, denominator) of each of `f`'s top-level arrays, but those
-/// in `skip`, that `r` reads or writes (through an index involving `var`, if given): one burst
-/// per array and direction, `⌈bytes / bus⌉ + burst_overhead` cycles each. Returns (cycles,
-/// arrays moved).
+/// Bursts moving `share` (numerator, denominator) of each of `f`'s top-level arrays that `r`
+/// reads or writes (through an index involving `var`, if given): one burst per array and
+/// direction, `⌈bytes / bus⌉ + burst_overhead` cycles each, except for the arrays in `skip`
+/// (moved elsewhere). Returns (cycles, arrays touched, `skip` included).
 fn param_bursts(f: &Function, r: &Region, var: Option<&str>, share: (u64, u64), prof: &Profile, skip: &[u32]) -> (u64, usize) {
     let m = &prof.merlin;
     let (mut cycles, mut arrays) = (0u64, 0usize);
     for (i, a) in f.arrays.iter().enumerate() {
-        let Some(bits) = a.total_bits().filter(|_| a.kind == ArrayKind::Param && !skip.contains(&(i as u32))) else { continue };
+        let Some(bits) = a.total_bits().filter(|_| a.kind == ArrayKind::Param) else { continue };
         let (mut rd, mut wr) = (false, false);
         scan_rw(r, i as u32, var, &mut rd, &mut wr);
+        arrays += (rd || wr) as usize;
+        if skip.contains(&(i as u32)) {
+            continue;
+        }
         let bytes = (bits / 8).saturating_mul(share.0) / share.1.max(1);
         cycles += (bytes.div_ceil(m.bus_bytes.max(1)) + m.burst_overhead) * (rd as u64 + wr as u64);
-        arrays += (rd || wr) as usize;
     }
     (cycles, arrays)
 }

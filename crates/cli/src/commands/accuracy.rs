@@ -279,17 +279,18 @@ fn summarise(dataset: &str, version: Option<&str>, part: &str, clock_ns: f64, ou
         }
         let (mut ok_all, mut n_all) = (0, 0);
         let mut dom_all = PairAgreement::default();
+        // Per metric, the Spearman of every kernel that has one.
+        let mut rhos: [Vec<f64>; 5] = Default::default();
         for (kernel, (pred, truth)) in groups {
-            // Spearman of each objective over the designs where both numbers exist.
-            let rho: Vec<Option<f64>> = METRICS
-                .iter()
-                .map(|(_, f)| {
-                    let (p, t): (Vec<f64>, Vec<f64>) = pred.iter().zip(&truth).filter_map(|(p, t)| Some((f(p)?, f(t)?))).unzip();
-                    stats::spearman(&p, &t)
-                })
-                .collect();
-            let (lat_p, lat_t): (Vec<f64>, Vec<f64>) = pred.iter().zip(&truth).filter_map(|(p, t)| Some((METRICS[0].1(p)?, METRICS[0].1(t)?))).unzip();
-            let (ok, n) = stats::pair_order(&lat_p, &lat_t, 0.01);
+            // (prediction, truth) of each objective over the designs where both numbers exist.
+            let values: Vec<(Vec<f64>, Vec<f64>)> =
+                METRICS.iter().map(|(_, f)| pred.iter().zip(&truth).filter_map(|(p, t)| Some((f(p)?, f(t)?))).unzip()).collect();
+            let rho: Vec<Option<f64>> = values.iter().map(|(p, t)| stats::spearman(p, t)).collect();
+            for (all, r) in rhos.iter_mut().zip(&rho) {
+                all.extend(*r);
+            }
+            let (lat_p, lat_t) = &values[0];
+            let (ok, n) = stats::pair_order(lat_p, lat_t, 0.01);
             ok_all += ok;
             n_all += n;
             let dom = PairAgreement::of(&pred, &truth);
@@ -307,11 +308,8 @@ fn summarise(dataset: &str, version: Option<&str>, part: &str, clock_ns: f64, ou
                 dominance: dom.into(),
             });
         }
-        let per_metric: [fn(&KernelMetric) -> Option<f64>; 5] =
-            [|k| k.latency_spearman, |k| k.lut_spearman, |k| k.ff_spearman, |k| k.dsp_spearman, |k| k.bram_spearman];
-        for (m, get) in metrics.iter_mut().zip(per_metric) {
-            let rhos: Vec<f64> = kernels.iter().filter_map(get).collect();
-            m.median_kernel_spearman = stats::median(&rhos);
+        for (m, r) in metrics.iter_mut().zip(&rhos) {
+            m.median_kernel_spearman = stats::median(r);
         }
         metrics[0].pair_order_accuracy = (n_all > 0).then(|| ok_all as f64 / n_all as f64);
         metrics[0].pairs = Some(n_all);

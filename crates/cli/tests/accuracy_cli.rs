@@ -49,8 +49,17 @@ fn hlsyn_cut_reports_per_kernel_ranking() {
         let src = format!("{kernel}_kernel.c");
         std::fs::copy(data.join("hlsyn/sources").join(&src), dir.path().join("sources").join(&src)).unwrap();
     }
-    let v = run_json(&["accuracy", "hlsyn", dir.path().to_str().unwrap(), "--version", "v20", "--json"]);
+    let designs = dir.path().join("designs.tsv");
+    let v = run_json(&["accuracy", "hlsyn", dir.path().to_str().unwrap(), "--version", "v20", "--json", "--designs", designs.to_str().unwrap()]);
     check_common(&v, total as u64);
+    // One line per design after the header; recorded and estimated latency side by side.
+    let text = std::fs::read_to_string(&designs).unwrap();
+    let lines: Vec<Vec<&str>> = text.lines().map(|l| l.split('\t').collect()).collect();
+    assert_eq!(lines.len(), total + 1);
+    assert_eq!(&lines[0][..4], ["#group", "name", "true_latency", "est_latency"]);
+    assert!(lines[1..].iter().all(|l| l.len() == lines[0].len() && ["gemm-p", "atax"].contains(&l[0])));
+    let with_both = lines[1..].iter().filter(|l| l[2].parse::<f64>().is_ok() && l[3].parse::<f64>().is_ok()).count();
+    assert_eq!(with_both as u64, v["latency"]["n"].as_u64().unwrap());
     assert!(v["latency"].get("median_kernel_spearman").is_some());
     assert!(v["latency"].get("pair_order_accuracy").is_some());
     assert_eq!(v["per_kernel"].as_array().unwrap().len(), 2);

@@ -7,7 +7,9 @@
 //! - [`key`]: content keys of designs and of store entries.
 //! - [`Synthesizer`]: a backend behind the result store, with a bounded number of jobs in flight.
 //! - `testing` (feature `testing`): a scripted backend that counts calls, for other crates' tests.
+//! - [`accuracy`]: a backend's answers over a published dataset against the recorded ones.
 
+pub mod accuracy;
 pub mod estimate;
 pub mod key;
 pub mod outcome;

@@ -134,3 +134,8 @@ fn bind_storage_pragmas() {
 fn bind_op_pragmas() {
     insta::assert_snapshot!(summary(&fixture(&["bind_op.cpp"]), "bind_op"));
 }
+
+#[test]
+fn affine_scalars() {
+    insta::assert_snapshot!(summary(&fixture(&["affine_scalars.c"]), "affine_scalars"));
+}

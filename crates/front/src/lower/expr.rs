@@ -737,7 +737,7 @@ impl FnCx<'_> {
     }
 
     /// `scale * n` as affine terms; returns the constant part.
-    fn affine(&self, n: Node, scale: i64, terms: &mut Vec<(String, i64)>, depth: u32) -> Option<i64> {
+    pub(super) fn affine(&self, n: Node, scale: i64, terms: &mut Vec<(String, i64)>, depth: u32) -> Option<i64> {
         if depth > 64 {
             return None;
         }
@@ -751,9 +751,16 @@ impl FnCx<'_> {
                     terms.push((name.to_string(), scale));
                     return Some(0);
                 }
-                match self.lookup(name) {
+                let found = self.lookup(name);
+                if let (Some(d), Some((_, scope))) = (self.affine_defs.iter().rev().find(|d| d.name == name), &found) {
+                    if d.var_scope == *scope {
+                        terms.extend(d.terms.iter().map(|(v, k)| (v.clone(), k.wrapping_mul(scale))));
+                        return Some(d.constant.wrapping_mul(scale));
+                    }
+                }
+                match found {
                     Some((Var::Const(v, _), _)) => Some(v.wrapping_mul(scale)),
-                    Some((Var::Scalar(_), scope)) if !self.assigned.contains(name) && scope <= 1 => {
+                    Some((Var::Scalar(_), scope)) if !self.assigned.contains_key(name) && scope <= 1 => {
                         terms.push((name.to_string(), scale));
                         Some(0)
                     }

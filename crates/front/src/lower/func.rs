@@ -13,7 +13,7 @@ use hlsseek_ir::{
     LoopId, Node as IrNode, Op, OpId, OpKind, Operand, Param, PragmaRecord, PragmaTarget, Region, ScalarType, Severity,
     TripCount, TripSource,
 };
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use tree_sitter::Node;
 
 /// Nesting beyond this (statements + expressions) is refused rather than risking the stack.
@@ -24,6 +24,21 @@ pub enum Var {
     Scalar(TyInfo),
     Array(ArrayId, TyInfo),
     Const(i64, TyInfo),
+}
+
+/// `int t = 8*jj;` never assigned again, or `t = i*64;` its only assignment: where `t` is read
+/// later in the same block (or deeper), it stands for that expression, so the indices it
+/// builds stay affine (`prod[t + j]` is `prod[64i + j]`, with its banks and dependence
+/// distances) instead of data-dependent. MachSuite-style kernels name strides this way.
+#[derive(Clone, Debug)]
+pub struct AffineDef {
+    pub name: String,
+    /// Scope of the variable's declaration (so a shadowing declaration is not confused with it).
+    pub var_scope: usize,
+    /// Scope of the defining statement: the definition ends with it.
+    pub valid_scope: usize,
+    pub terms: Vec<(String, i64)>,
+    pub constant: i64,
 }
 
 /// A value: an operand with its type.
@@ -83,8 +98,12 @@ pub struct FnCx<'a> {
     pub diags: &'a mut Vec<Diagnostic>,
     pub directives: FunctionDirectives,
     pub array_pragmas: Vec<(usize, Pragma)>,
-    /// Scalars assigned anywhere in the function (not loop-invariant symbols).
-    pub assigned: HashSet<String>,
+    /// Scalars assigned anywhere in the function (not loop-invariant symbols), with how many
+    /// assignments name them.
+    pub assigned: HashMap<String, u32>,
+    /// Integer scalars whose value is, where they are read, an affine expression of loop
+    /// variables and invariant symbols (see [`AffineDef`]).
+    pub affine_defs: Vec<AffineDef>,
     /// Operation id → the scalar its value was first assigned to (for `BIND_OP`).
     pub defined_by: HashMap<u32, String>,
     pub depth: u32,
@@ -184,7 +203,8 @@ pub fn lower_function(
         diags,
         directives: FunctionDirectives { merlin_kernel, ..Default::default() },
         array_pragmas: Vec::new(),
-        assigned: HashSet::new(),
+        assigned: HashMap::new(),
+        affine_defs: Vec::new(),
         defined_by: HashMap::new(),
         depth: 0,
         too_deep: None,
@@ -228,7 +248,7 @@ pub fn lower_function(
 }
 
 /// Names assigned anywhere under `n` (left of `=`, `op=`, `++`, `--`): one cursor walk.
-fn collect_assigned(n: Node, src: &str, out: &mut HashSet<String>, _depth: u32) {
+fn collect_assigned(n: Node, src: &str, out: &mut HashMap<String, u32>, _depth: u32) {
     let mut c = n.walk();
     let mut depth = 0u32;
     loop {
@@ -239,7 +259,7 @@ fn collect_assigned(n: Node, src: &str, out: &mut HashSet<String>, _depth: u32) 
             _ => None,
         };
         if let Some(t) = target.filter(|t| t.kind() == "identifier") {
-            out.insert(src[t.byte_range()].to_string());
+            *out.entry(src[t.byte_range()].to_string()).or_insert(0) += 1;
         }
         if depth < MAX_DEPTH && c.goto_first_child() {
             depth += 1;
@@ -421,7 +441,7 @@ impl<'a> FnCx<'a> {
             self.warn(pr.loc, format!("`#pragma {}` is not followed by a loop; ignored", pr.text));
             self.pragmas[idx].target = PragmaTarget::None;
         }
-        self.scopes.pop();
+        self.pop_scope();
     }
 
     fn record(&mut self, p: &Pragma) -> usize {
@@ -538,7 +558,13 @@ impl<'a> FnCx<'a> {
                 let mut c = n.walk();
                 let e = n.named_children(&mut c).next();
                 if let Some(e) = e {
+                    let plain = e.kind() == "assignment_expression" && e.field("operator").is_some_and(|o| &self.src[o.byte_range()] == "=");
+                    let target = e.field("left").filter(|l| plain && l.kind() == "identifier").zip(e.field("right"));
                     self.expr(e);
+                    if let Some((l, r)) = target {
+                        let name = self.src[l.byte_range()].to_string();
+                        self.define_affine(&name, r, 1);
+                    }
                 }
             }
             "if_statement" => self.if_stmt(n),
@@ -628,7 +654,7 @@ impl<'a> FnCx<'a> {
                 continue;
             }
             // `const`, or never assigned after a constant initialiser: a named constant.
-            if (is_const || (!self.assigned.contains(&name) && !is_static)) && dd.pointers == 0 && !dd.is_ref {
+            if (is_const || (!self.assigned.contains_key(&name) && !is_static)) && dd.pointers == 0 && !dd.is_ref {
                 if let Some(v) = dd.init.and_then(|i| eval_const(i, self.src, self.g, &self.env)) {
                     if !ty.scalar.is_float() {
                         self.env.insert(name.clone(), v);
@@ -651,6 +677,9 @@ impl<'a> FnCx<'a> {
                     let v = self.expr(init);
                     let v = self.convert(v, ty.scalar, ty.ap, loc);
                     self.write_scalar(&name, v);
+                    if dd.pointers == 0 && !dd.is_ref {
+                        self.define_affine(&name, init, 0);
+                    }
                 }
             }
         }
@@ -732,7 +761,31 @@ impl<'a> FnCx<'a> {
     fn scoped_stmt(&mut self, n: Node) {
         self.scopes.push(HashMap::new());
         self.stmt(n);
+        self.pop_scope();
+    }
+
+    /// Leave a scope: its variables and the affine definitions made in it end.
+    pub fn pop_scope(&mut self) {
         self.scopes.pop();
+        let n = self.scopes.len();
+        self.affine_defs.retain(|d| d.valid_scope < n);
+    }
+
+    /// Record `name = init` as an affine definition where `init` is affine and nothing else
+    /// assigns `name` (`assignments` is how many assignments the definition itself counts).
+    fn define_affine(&mut self, name: &str, init: Node, assignments: u32) {
+        if self.assigned.get(name).copied().unwrap_or(0) != assignments {
+            return;
+        }
+        let Some((Var::Scalar(ty), var_scope)) = self.lookup(name) else { return };
+        if ty.scalar.is_float() || ty.is_static {
+            return;
+        }
+        let mut terms = Vec::new();
+        if let Some(constant) = self.affine(init, 1, &mut terms, 0) {
+            let valid_scope = self.scopes.len() - 1;
+            self.affine_defs.push(AffineDef { name: name.to_string(), var_scope, valid_scope, terms, constant });
+        }
     }
 
     /// After a branch: scalars written in any arm are merged by a Select in the parent.
@@ -800,7 +853,7 @@ impl<'a> FnCx<'a> {
             for s in stmts {
                 self.stmt(s);
             }
-            self.scopes.pop();
+            self.pop_scope();
             let (cx, region) = self.close_region();
             arms.push(cx);
             regions.push((cmp, region, self.loc(*case)));
@@ -881,7 +934,7 @@ impl<'a> FnCx<'a> {
         }
         let (body_cx, body) = self.close_region();
         let frame = self.loops.pop().expect("loop frame");
-        self.scopes.pop();
+        self.pop_scope();
         let mut trip = trip;
         if let Some(tc) = &frame.directives.tripcount {
             if !trip.is_known() {

@@ -234,6 +234,19 @@ impl<'a> Planner<'a> {
                 && has_loops(&l.body)
                 && l.carried.is_empty()
                 && merlin.parallel_refills;
+            // Copies of a loop holding loops that would write what another copy touches: Merlin
+            // refuses the PARALLEL (CGPAR_WARNING_13) and removes it, the loop is as written.
+            // The recorded designs say the same of a pipelined such loop (gemm-p's `k` under
+            // `PIPELINE flatten`: DSPs flat in the factor), so the pipeline does not matter.
+            if (plan.unroll > 1 || plan.full)
+                && accel(u.dialect)
+                && merlin.refuse_overlapping_parallel
+                && has_loops(&l.body)
+                && l.carried.iter().any(|c| c.through_memory)
+            {
+                self.plans.notes.push(format!("loop {}: Merlin refuses the PARALLEL (its copies would overlap in memory); left as written", l.name()));
+                plan = LoopPlan { target_ii: 1, unroll: 1, ..LoopPlan::default() };
+            }
         }
         if !plan.full {
             if let Some(t) = &d.tile {

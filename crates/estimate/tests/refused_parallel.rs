@@ -1,0 +1,46 @@
+//! Merlin refuses a coarse-grained `PARALLEL` whose copies would write what another copy touches
+//! (`memory_burst_cg.cpp`, CGPAR_WARNING_13) and removes the pragma (`coarse_parallel.cpp`), so
+//! the loop is synthesized as written (`merlin.refuse_overlapping_parallel`). Here every copy of
+//! `i` updates the same `y[j]`: at factors 2 and 4 the estimate is the one of the kernel with no
+//! pragma at all, latency and resources, and a note says why. Copies that write their own rows
+//! of `C` are not refused: factor 4 has more DSPs than factor 2.
+
+use hlsseek_estimate::{estimate, Estimate, Profile};
+use hlsseek_front::{parse_kernel, FrontOptions, SourceFile};
+
+fn est(text: String) -> Estimate {
+    let k = parse_kernel(&[SourceFile { name: "refused.c".into(), text }], "k", &FrontOptions::default()).unwrap();
+    estimate(&k, &Profile::builtin("vu9p").unwrap(), Some(4.0)).unwrap()
+}
+
+fn overlapping(pragma: &str) -> Estimate {
+    est(format!(
+        "#pragma ACCEL kernel\nvoid k(double A[8][16], double x[16], double y[16]) {{\n{pragma}\n  L_i: for (int i = 0; i < 8; i++) {{\n    L_j: for (int j = 0; j < 16; j++) {{\n      y[j] += A[i][j] * x[j];\n    }}\n  }}\n}}\n"
+    ))
+}
+
+fn own_rows(factor: u32) -> Estimate {
+    est(format!(
+        "#pragma ACCEL kernel\nvoid k(double A[8][16], double C[8][16]) {{\n#pragma ACCEL PARALLEL FACTOR={factor}\n  L_i: for (int i = 0; i < 8; i++) {{\n    L_j: for (int j = 0; j < 16; j++) {{\n      C[i][j] = A[i][j] * A[i][j];\n    }}\n  }}\n}}\n"
+    ))
+}
+
+#[test]
+fn copies_that_overlap_in_memory_leave_the_loop_as_written() {
+    assert!(Profile::builtin("vu9p").unwrap().merlin.refuse_overlapping_parallel);
+    assert!(Profile::builtin("xcu280").unwrap().merlin.refuse_overlapping_parallel);
+    let written = overlapping("");
+    for factor in [2, 4, 8] {
+        let e = overlapping(&format!("#pragma ACCEL PARALLEL FACTOR={factor}"));
+        assert_eq!(e.qor, written.qor, "factor {factor}");
+        assert!(e.notes.iter().any(|n| n.contains("L_i") && n.contains("refuses")), "{:?}", e.notes);
+    }
+    assert!(!written.notes.iter().any(|n| n.contains("refuses")));
+}
+
+#[test]
+fn copies_on_their_own_rows_are_not_refused() {
+    let (two, four) = (own_rows(2), own_rows(4));
+    assert!(four.qor.resources.dsp > two.qor.resources.dsp, "{:?} vs {:?}", four.qor.resources, two.qor.resources);
+    assert!(!four.notes.iter().any(|n| n.contains("refuses")));
+}

@@ -164,11 +164,11 @@ pub struct MerlinRules {
     /// indexes once per group of copies, instead of those arrays moving once for the kernel.
     #[serde(default)]
     pub parallel_refills: bool,
-    /// Whether Merlin refuses a coarse-grained `PARALLEL` (a loop holding loops, not
-    /// pipelined) whose copies would write what another copy touches (a dependence carried
-    /// through memory), removing the pragma so that the loop stays as written: latency,
-    /// hardware and array partitioning of factor 1 (true); or runs the copies in sequence
-    /// with the unrolled loop's partitioning (false).
+    /// Whether Merlin refuses a `PARALLEL` on a loop holding loops (pipelined or not) whose
+    /// copies would write what another copy touches (a dependence carried through memory),
+    /// removing the pragma so that the loop stays as written: latency, hardware and array
+    /// partitioning of factor 1 (true); or unrolls it, the copies running in sequence with
+    /// the unrolled loop's partitioning (false).
     #[serde(default)]
     pub refuse_overlapping_parallel: bool,
 }

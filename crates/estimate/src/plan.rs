@@ -120,6 +120,7 @@ pub(crate) fn has_loops(r: &Region) -> bool {
 struct Planner<'a> {
     prof: &'a Profile,
     merlin: bool,
+    arrays: &'a [hlsseek_ir::Array],
     plans: Plans,
 }
 
@@ -135,7 +136,7 @@ enum Status {
 }
 
 pub(crate) fn plan_function(f: &Function, prof: &Profile, merlin: bool) -> Plans {
-    let mut p = Planner { prof, merlin, plans: Plans::default() };
+    let mut p = Planner { prof, merlin, arrays: &f.arrays, plans: Plans::default() };
     let in_pipe = f.directives.pipeline.as_ref().is_some_and(|d| !d.off);
     let st = p.region(&f.body, in_pipe, false);
     for (id, s) in st {
@@ -183,6 +184,23 @@ impl<'a> Planner<'a> {
                 e.flatten_child = false;
             }
         });
+    }
+
+    /// Why Merlin's coarse-grained parallel pass (`memory_burst_cg.cpp`,
+    /// `process_coarse_grained_top`) refuses `copies` copies of `l`, a loop holding loops, and
+    /// removes its PARALLEL (`coarse_parallel.cpp`), if it does: a copy would write what another
+    /// touches (CGPAR_WARNING_13), or a copy's buffer times the copies passes the single-buffer
+    /// limit. The recorded designs say the same of a pipelined such loop (gemm-p's `k` under
+    /// `PIPELINE flatten`: DSPs flat in the factor), so the pipeline does not matter.
+    fn refusal(&self, l: &Loop, copies: u64) -> Option<String> {
+        let m = &self.prof.merlin;
+        if m.refuse_overlapping_parallel && l.carried.iter().any(|c| c.through_memory) {
+            return Some("its copies would overlap in memory".into());
+        }
+        let limit = m.single_buffer_bytes;
+        let (array, bytes) = copy_buffer_bytes(l, self.arrays, self.prof)?;
+        (limit > 0 && bytes.saturating_mul(copies) > limit)
+            .then(|| format!("{copies} copies of its {bytes}-byte buffer of `{array}` pass the {limit}-byte single-buffer limit"))
     }
 
     fn lp(&mut self, l: &Loop, in_pipe: bool, no_auto: bool) -> Status {
@@ -234,18 +252,12 @@ impl<'a> Planner<'a> {
                 && has_loops(&l.body)
                 && l.carried.is_empty()
                 && merlin.parallel_refills;
-            // Copies of a loop holding loops that would write what another copy touches: Merlin
-            // refuses the PARALLEL (CGPAR_WARNING_13) and removes it, the loop is as written.
-            // The recorded designs say the same of a pipelined such loop (gemm-p's `k` under
-            // `PIPELINE flatten`: DSPs flat in the factor), so the pipeline does not matter.
-            if (plan.unroll > 1 || plan.full)
-                && accel(u.dialect)
-                && merlin.refuse_overlapping_parallel
-                && has_loops(&l.body)
-                && l.carried.iter().any(|c| c.through_memory)
-            {
-                self.plans.notes.push(format!("loop {}: Merlin refuses the PARALLEL (its copies would overlap in memory); left as written", l.name()));
-                plan = LoopPlan { target_ii: 1, unroll: 1, ..LoopPlan::default() };
+            if (plan.unroll > 1 || plan.full) && accel(u.dialect) && has_loops(&l.body) {
+                let copies = if plan.full { tc.hi.unwrap_or(1) } else { plan.unroll };
+                if let Some(why) = self.refusal(l, copies) {
+                    self.plans.notes.push(format!("loop {}: Merlin refuses the PARALLEL ({why}); left as written", l.name()));
+                    plan = LoopPlan { target_ii: 1, unroll: 1, ..LoopPlan::default() };
+                }
             }
         }
         if !plan.full {
@@ -420,4 +432,38 @@ pub(crate) fn collect_accesses(r: &Region, f: &mut dyn FnMut(&hlsseek_ir::Access
             Node::Call(_) => {}
         }
     }
+}
+
+/// The largest buffer one copy of `l` needs for a top-level array, as (array, bytes): the
+/// elements one iteration of `l` reaches, the product of the trip counts of the inner loops
+/// whose variables index it (a column of `A[j][i]` is its `N` elements, not the span of rows
+/// between them: strided copies of mvt's column loop are not refused in the recorded designs).
+fn copy_buffer_bytes<'a>(l: &Loop, arrays: &'a [hlsseek_ir::Array], prof: &Profile) -> Option<(&'a str, u64)> {
+    let mut trips: HashMap<&str, u64> = HashMap::new();
+    l.body.visit_loops(&mut |c| {
+        if let Some(v) = &c.var {
+            trips.insert(v.as_str(), trip(c, prof).hi.unwrap_or(1));
+        }
+    });
+    let mut worst: Option<(&'a str, u64)> = None;
+    collect_accesses(&l.body, &mut |acc| {
+        let Some(a) = arrays.get(acc.array.0 as usize).filter(|a| a.kind == hlsseek_ir::ArrayKind::Param) else { return };
+        let Some(n) = a.elements() else { return };
+        let words = if acc.index.iter().any(|e| !e.affine) {
+            n
+        } else {
+            let mut vars: Vec<&str> = Vec::new();
+            for (v, c) in acc.index.iter().flat_map(|e| &e.terms) {
+                if *c != 0 && !vars.contains(&v.as_str()) {
+                    vars.push(v);
+                }
+            }
+            vars.iter().filter_map(|v| trips.get(v)).product::<u64>().min(n)
+        };
+        let bytes = words.saturating_mul(a.elem.bits().div_ceil(8) as u64);
+        if worst.is_none_or(|(_, b)| bytes > b) {
+            worst = Some((a.name.as_str(), bytes));
+        }
+    });
+    worst
 }

@@ -3,7 +3,10 @@
 //! the loop is synthesized as written (`merlin.refuse_overlapping_parallel`). Here every copy of
 //! `i` updates the same `y[j]`: at factors 2 and 4 the estimate is the one of the kernel with no
 //! pragma at all, latency and resources, and a note says why. Copies that write their own rows
-//! of `C` are not refused: factor 4 has more DSPs than factor 2.
+//! of `C` are not refused: factor 4 has more DSPs than factor 2. Merlin also refuses copies
+//! whose buffers of one array together pass its 1 MiB single-buffer limit
+//! (`merlin.single_buffer_bytes`): each copy of `i` below reads all of `B` (256 × 256 doubles,
+//! 512 KiB), so 2 copies (exactly 1 MiB) are made and 4 are refused.
 
 use hlsseek_estimate::{estimate, Estimate, Profile};
 use hlsseek_front::{parse_kernel, FrontOptions, SourceFile};
@@ -43,4 +46,23 @@ fn copies_on_their_own_rows_are_not_refused() {
     let (two, four) = (own_rows(2), own_rows(4));
     assert!(four.qor.resources.dsp > two.qor.resources.dsp, "{:?} vs {:?}", four.qor.resources, two.qor.resources);
     assert!(!four.notes.iter().any(|n| n.contains("refuses")));
+}
+
+fn whole_b(pragma: &str) -> Estimate {
+    est(format!(
+        "#pragma ACCEL kernel\nvoid k(double B[256][256], double C[8][256]) {{\n{pragma}\n  L_i: for (int i = 0; i < 8; i++) {{\n    L_k: for (int k = 0; k < 256; k++) {{\n      L_j: for (int j = 0; j < 256; j++) {{\n        C[i][j] += B[k][j] * 0.5;\n      }}\n    }}\n  }}\n}}\n"
+    ))
+}
+
+#[test]
+fn copies_whose_buffers_pass_the_single_buffer_limit_are_refused() {
+    assert_eq!(Profile::builtin("vu9p").unwrap().merlin.single_buffer_bytes, 1 << 20);
+    let written = whole_b("");
+    let four = whole_b("#pragma ACCEL PARALLEL FACTOR=4");
+    assert_eq!(four.qor, written.qor);
+    let note = four.notes.iter().find(|n| n.contains("refuses")).unwrap_or_else(|| panic!("{:?}", four.notes));
+    assert!(note.contains("`B`") && note.contains("524288-byte"), "{note}");
+    let two = whole_b("#pragma ACCEL PARALLEL FACTOR=2");
+    assert!(!two.notes.iter().any(|n| n.contains("refuses")), "{:?}", two.notes);
+    assert_ne!(two.qor, written.qor);
 }

@@ -154,6 +154,14 @@ impl Hlsyn {
     pub fn kernels(&self, version: &str) -> Result<Vec<HlsynKernel>, DatasetError> {
         self.kernel_names(version)?.iter().map(|k| self.kernel(version, k)).collect()
     }
+
+    /// The kernel of `version` whose template is `files` (one file, the same text once
+    /// normalised: comments and layout do not matter), if any.
+    pub fn kernel_of_template(&self, version: &str, files: &[SourceFile]) -> Result<Option<HlsynKernel>, DatasetError> {
+        let [file] = files else { return Ok(None) };
+        let want = hlsseek_front::normalize_source(&file.text);
+        Ok(self.kernels(version)?.into_iter().find(|k| hlsseek_front::normalize_source(&k.source.text) == want))
+    }
 }
 
 /// Name of the function that follows `#pragma ACCEL kernel`.
@@ -186,6 +194,26 @@ mod tests {
         .unwrap();
         assert!(rec.qor().is_none());
         assert_eq!(rec.point.len(), 2);
+    }
+
+    #[test]
+    fn a_template_is_found_by_its_normalised_text() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("designs/v20")).unwrap();
+        std::fs::create_dir_all(dir.path().join("sources")).unwrap();
+        let src = "#pragma ACCEL kernel\nvoid k(double a[4]) {\n#pragma ACCEL PARALLEL FACTOR=auto{__PARA__L0}\n  for (int i = 0; i < 4; i++) a[i] = 0;\n}\n";
+        std::fs::write(dir.path().join("sources/k_kernel.c"), src).unwrap();
+        let rec = r#"{"point":{"__PARA__L0":2},"perf":10.0,"valid":true,"res_util":{"total-LUT":1,"total-FF":1,"total-DSP":0,"total-BRAM":0}}"#;
+        std::fs::write(dir.path().join("designs/v20/k.json"), format!("{{\"a\": {rec}}}")).unwrap();
+        let ds = Hlsyn::open(dir.path()).unwrap();
+        let file = |text: &str| vec![SourceFile { name: "mine.c".into(), text: text.into() }];
+        // Comments and layout do not matter.
+        let same = format!("// my copy\n{}", src.replace("  for", "for"));
+        let k = ds.kernel_of_template("v20", &file(&same)).unwrap().expect("found");
+        assert_eq!((k.name.as_str(), k.records.len()), ("k", 1));
+        assert!(ds.kernel_of_template("v20", &file(&src.replace("i < 4", "i < 3"))).unwrap().is_none());
+        let two = [file(src), file(src)].concat();
+        assert!(ds.kernel_of_template("v20", &two).unwrap().is_none());
     }
 
     #[test]

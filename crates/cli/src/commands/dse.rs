@@ -1,7 +1,7 @@
 //! `hlsseek dse`: explore a design space's pragma knobs with the proxy choosing what to
 //! synthesize; `hlsseek experiment dse`: proxy against random sampling on recorded HLSyn kernels.
 
-use super::proxy::bar;
+use super::proxy::{bar, model_or_shipped};
 use super::synth::{make_backend, read_design, resolve_target, BackendChoice, BackendKind, SynthOptions};
 use crate::output::{print_json, table};
 use anyhow::{bail, Context, Result};
@@ -10,9 +10,9 @@ use hlsseek_dse::experiment::{self, Case, KernelResult};
 use hlsseek_dse::plot::{plot_front, resource_use, Mark, PlotPoint};
 use hlsseek_dse::{embed_pool, point_label, proxy_search, random_search, DseRun, Encoding, Evaluated, Pick, Pool, PoolSpec, SearchConfig};
 use hlsseek_estimate::Profile;
-use hlsseek_front::{normalize_source, SourceFile};
+use hlsseek_front::SourceFile;
 use hlsseek_ir::DesignPoint;
-use hlsseek_proxy::{ProxyModel, ToolVersion};
+use hlsseek_proxy::ToolVersion;
 use hlsseek_qor::Qor;
 use hlsseek_synth::{Synthesizer, Target};
 use serde::Serialize;
@@ -159,26 +159,6 @@ fn status_of(e: &Evaluated) -> &'static str {
     }
 }
 
-/// The HLSyn kernel whose template is `files` (same normalised text), with its recorded points.
-fn hlsyn_points(root: &Path, version: &str, files: &[SourceFile]) -> Result<Option<(String, Vec<DesignPoint>)>> {
-    let [file] = files else { return Ok(None) };
-    let want = normalize_source(&file.text);
-    let ds = Hlsyn::open(root)?;
-    for k in ds.kernels(version)? {
-        if normalize_source(&k.source.text) == want {
-            return Ok(Some((k.name.clone(), k.records.into_iter().map(|r| r.point).collect())));
-        }
-    }
-    Ok(None)
-}
-
-fn load_model(dir: &Option<PathBuf>) -> Result<ProxyModel> {
-    Ok(match dir {
-        Some(p) => ProxyModel::load(p).with_context(|| format!("loading model {}", p.display()))?,
-        None => ProxyModel::shipped().context("loading the shipped model")?,
-    })
-}
-
 pub fn run(args: DseArgs) -> Result<u8> {
     let start = Instant::now();
     if args.budget == 0 {
@@ -206,10 +186,10 @@ pub fn run(args: DseArgs) -> Result<u8> {
     let (space, own) = hlsseek_dse::design_space(files.clone(), &args.top, &opts)?;
     let mut pool_source = "space".to_string();
     let spec = match (&args.hlsyn, args.backend) {
-        (Some(root), BackendKind::Recorded) => match hlsyn_points(root, &args.version, &files)? {
-            Some((name, points)) => {
-                pool_source = format!("hlsyn:{name}");
-                PoolSpec::Points(points)
+        (Some(root), BackendKind::Recorded) => match Hlsyn::open(root)?.kernel_of_template(&args.version, &files)? {
+            Some(k) => {
+                pool_source = format!("hlsyn:{}", k.name);
+                PoolSpec::Points(k.records.into_iter().map(|r| r.point).collect())
             }
             None => {
                 eprintln!(
@@ -234,7 +214,7 @@ pub fn run(args: DseArgs) -> Result<u8> {
     let run = if args.random {
         random_search(&pool, &synth, &target, &cfg, &mut progress)?
     } else {
-        let model = load_model(&args.search.model)?;
+        let model = model_or_shipped(args.search.model.clone())?;
         let emb = embed_pool(&model, &pool)?;
         proxy_search(&pool, &model, &emb, &synth, &target, &cfg, &mut progress)?
     };
@@ -483,7 +463,7 @@ pub fn run_experiment(args: ExperimentDseArgs) -> Result<u8> {
         bail!("--budget and --seeds must be at least 1");
     }
     let ds = Hlsyn::open(&args.hlsyn)?;
-    let model = load_model(&args.search.model)?;
+    let model = model_or_shipped(args.search.model.clone())?;
     let held_out: Vec<String> = model
         .meta
         .training

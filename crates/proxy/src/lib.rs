@@ -11,6 +11,8 @@
 //! - [`model`]: [`ProxyModel`] (weights + metadata), loading, saving, MC-dropout scoring.
 //! - [`data`]: labelled design sets (HLSyn), pair labels, splits.
 //! - [`train`]: training with AdamW and early stopping, and the online [`train::update`].
+//! - [`protocol`]: the training protocol of `hlsseek proxy train` (what is trained, watched,
+//!   reported) and its record in the model's metadata.
 //! - [`metrics`]: pairwise accuracies, balanced accuracy, uncertainty calibration.
 //! - [`synthetic`]: small generated design families for tests and benchmarks.
 //!
@@ -23,6 +25,7 @@ pub mod graph;
 pub mod metrics;
 pub mod model;
 pub mod network;
+pub mod protocol;
 mod rng;
 mod shipped;
 pub mod synthetic;

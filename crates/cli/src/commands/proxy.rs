@@ -5,10 +5,11 @@ use crate::output::{print_json, table};
 use anyhow::{Context, Result};
 use hlsseek_estimate::Profile;
 use crate::input::load_sources;
-use hlsseek_proxy::data::{all_pairs, data_hash, family, heldout_pairs, load_hlsyn, split_points, split_watched, Split, Task};
+use hlsseek_proxy::data::{all_pairs, family, heldout_pairs, load_hlsyn, split_points, Task};
 use hlsseek_proxy::metrics::{evaluate, Metrics};
 use hlsseek_proxy::network::ModelConfig;
-use hlsseek_proxy::train::{train, TrainConfig, TrainEvent};
+use hlsseek_proxy::protocol::{self, Protocol, SplitKind};
+use hlsseek_proxy::train::{TrainConfig, TrainEvent};
 use hlsseek_proxy::{prepare, ProxyModel, ToolVersion};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
@@ -208,44 +209,17 @@ pub(crate) fn model_or_shipped(path: Option<PathBuf>) -> Result<ProxyModel> {
 
 #[allow(clippy::too_many_arguments)]
 fn train_cmd(dir: &Path, out: &Path, cfg: TrainConfig, split: &str, holdout: &str, validate_families: usize, passes: usize, json: bool) -> Result<u8> {
-    let (epochs, seed) = (cfg.max_epochs, cfg.seed);
+    let epochs = cfg.max_epochs;
     let start = Instant::now();
     let tasks = load(dir, &["v18", "v20"])?;
     eprintln!("encoded in {:.0} s", start.elapsed().as_secs_f64());
-    let families: Vec<&str> = holdout.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
-    // Tasks to train on (with their point split) and tasks/pairs reported as held out.
-    let (train_tasks, held_tasks): (Vec<Task>, Vec<Task>) = if split == "kernels" {
-        tasks.iter().cloned().partition(|t| !families.contains(&family(&t.kernel)))
-    } else {
-        (tasks.clone(), Vec::new())
+    let protocol = Protocol {
+        split: SplitKind::parse(split).with_context(|| format!("unknown split `{split}`"))?,
+        held_out_families: holdout.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect(),
+        validate_families,
+        passes,
+        data_name: dir.file_name().map(|n| n.to_string_lossy().into_owned()),
     };
-    anyhow::ensure!(!train_tasks.is_empty(), "every kernel is held out");
-    // `points`: 15% of each kernel's points are the report, never watched nor trained on; 10% of
-    // the rest are watched for early stopping and the decision. Otherwise 10% are watched.
-    let fraction = 0.10;
-    let report_split: Option<Split> = (split == "points").then(|| split_points(&train_tasks, 0.15, seed));
-    let mut pts: Split = match &report_split {
-        Some(r) => split_watched(r, fraction, seed),
-        None => split_points(&train_tasks, fraction, seed),
-    };
-    // Validation families: kept out of training, every design watched.
-    let mut validation: Vec<String> = Vec::new();
-    if split == "kernels" && validate_families > 0 {
-        let mut fams: Vec<String> = train_tasks.iter().map(|t| family(&t.kernel).to_string()).collect();
-        fams.sort();
-        fams.dedup();
-        hlsseek_proxy::Rng::new(seed).fork(77).shuffle(&mut fams);
-        anyhow::ensure!(validate_families < fams.len(), "--validate-families {validate_families} leaves no family to train on");
-        validation = fams[..validate_families].to_vec();
-        validation.sort();
-        for (t, task) in train_tasks.iter().enumerate() {
-            if validation.iter().any(|f| f == family(&task.kernel)) {
-                pts.held[t] = (0..task.designs.len()).collect();
-                pts.train[t].clear();
-            }
-        }
-        eprintln!("validation families (not trained on, watched): {}", validation.join(","));
-    }
     let pb = bar(epochs as u64, "epochs");
     let mut on_event = |e: &TrainEvent| {
         pb.set_position(e.epoch as u64 - 1);
@@ -274,50 +248,17 @@ fn train_cmd(dir: &Path, out: &Path, cfg: TrainConfig, split: &str, holdout: &st
             }
         }
     };
-    let outcome = train(&train_tasks, &pts, &cfg, &mut on_event)?;
+    let trained = protocol::run(&tasks, &protocol, &cfg, &mut on_event)?;
     pb.finish_and_clear();
-    let train_secs = start.elapsed().as_secs_f64();
-    let mut model = outcome.model;
-
-    let mut reports: Vec<(&str, Metrics)> = Vec::new();
-    let quiet = &mut |_: usize, _: usize| {};
-    if let Some(r) = &report_split {
-        let pairs: Vec<_> = r.held.iter().zip(&r.train).map(|(h, t)| heldout_pairs(h, t)).collect();
-        reports.push(("held_out_points", evaluate(&model, &train_tasks, &pairs, passes, seed, quiet)?));
-    }
-    if split == "kernels" && !held_tasks.is_empty() {
-        let pairs: Vec<_> = held_tasks.iter().map(|t| all_pairs(t.designs.len())).collect();
-        reports.push(("held_out_kernels", evaluate(&model, &held_tasks, &pairs, passes, seed, quiet)?));
-    }
-    let mut report = json!({});
-    for (name, m) in &reports {
-        report[*name] = serde_json::to_value(m)?;
-    }
-    model.meta.training = json!({
-        "data": dir.file_name().map(|n| n.to_string_lossy().into_owned()),
-        "data_hash": data_hash(&tasks),
-        "designs": tasks.iter().map(|t| t.designs.len()).sum::<usize>(),
-        "tasks": tasks.iter().map(|t| format!("{}/{}", t.version, t.kernel)).collect::<Vec<_>>(),
-        "split": split,
-        "held_out_families": if split == "kernels" { families.clone() } else { Vec::new() },
-        "validation_families": validation,
-        "decision": model.meta.decision,
-        "monitor_fraction": fraction,
-        "report_fraction": if split == "points" { 0.15 } else { 0.0 },
-        "config": cfg,
-        "best_epoch": outcome.best_epoch,
-        "epochs_run": outcome.history.len(),
-        "history": outcome.history,
-        "seconds": train_secs,
-        "threads": rayon::current_num_threads(),
-        "report": report.clone(),
-    });
-    model.save(out)?;
+    trained.model.save(out)?;
     if json {
-        print_json(&model.meta.training)?;
+        print_json(&trained.model.meta.training)?;
     } else {
-        eprintln!("trained in {:.0} s (best epoch {}), saved to {}", train_secs, outcome.best_epoch, out.display());
-        for (name, m) in &reports {
+        if !trained.validation_families.is_empty() {
+            eprintln!("validation families (not trained on, watched): {}", trained.validation_families.join(","));
+        }
+        eprintln!("trained in {:.0} s (best epoch {}), saved to {}", trained.seconds, trained.best_epoch, out.display());
+        for (name, m) in &trained.reports {
             println!("{name}:");
             print_metrics(m);
         }

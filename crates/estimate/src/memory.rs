@@ -292,8 +292,15 @@ pub(crate) fn storage_cost(a: &Array, plan: &ArrayPlan, prof: &Profile) -> Res {
         }
         return Res::default();
     }
-    let Some(n) = a.elements() else { return Res::default() };
+    let Some(mut n) = a.elements() else { return Res::default() };
     let width = a.elem.bits().max(1) as u64;
+    let limit = prof.merlin.single_buffer_bytes;
+    if a.kind == ArrayKind::Param && limit > 0 && n.saturating_mul(width) / 8 > limit {
+        // A top-level array Merlin copies on chip (not external) but cannot buffer whole: its
+        // burst buffer stops lifting below the limit (memory_burst.cpp, BURST_WARNING_18),
+        // which for a row-major sweep is one slice of the first dimension.
+        n /= a.dims.first().copied().flatten().unwrap_or(1).max(1);
+    }
     if plan.registers {
         return Res { ff: (n * width) as f64, ..Res::default() };
     }
@@ -345,6 +352,29 @@ mod tests {
             partitions: vec![],
             storage: None,
         }
+    }
+
+    #[test]
+    fn merlin_buffers_of_arrays_past_the_single_buffer_limit_are_one_slice() {
+        let p = Profile::builtin("vu9p").unwrap();
+        let f = |rows: u64| Function {
+            name: "k".into(),
+            loc: Loc::default(),
+            ret: ScalarType::Void,
+            params: vec![],
+            arrays: vec![arr(vec![rows, 512], ArrayKind::Param)],
+            body: Default::default(),
+            directives: Default::default(),
+        };
+        // 512 rows of 512 ints = 1 MiB: buffered whole (on chip as Merlin's top array).
+        let whole = f(512);
+        let plan = &plan_arrays(&whole, true, true, &[], &p, &mut Vec::new())[0];
+        assert!(!plan.external);
+        assert_eq!(storage_cost(&whole.arrays[0], plan, &p).bram as u64, bram_blocks(512 * 512, 32, &p));
+        // 513 rows pass the limit: one row is buffered at a time.
+        let past = f(513);
+        let plan = &plan_arrays(&past, true, true, &[], &p, &mut Vec::new())[0];
+        assert_eq!(storage_cost(&past.arrays[0], plan, &p).bram as u64, bram_blocks(512, 32, &p));
     }
 
     #[test]

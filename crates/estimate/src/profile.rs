@@ -173,7 +173,8 @@ pub struct MerlinRules {
     pub refuse_overlapping_parallel: bool,
     /// Merlin's single-buffer limit (`burst_single_size_threshold`, 1 MiB by default), in
     /// bytes: a PARALLEL on a loop holding loops whose copies' buffers of one top-level array
-    /// together pass it is refused and the loop stays as written. 0 = no limit.
+    /// together pass it is refused and the loop stays as written, and a top-level array larger
+    /// than it is buffered on chip one slice of its first dimension at a time. 0 = no limit.
     #[serde(default)]
     pub single_buffer_bytes: u64,
 }

@@ -6,7 +6,8 @@
 //! tile, Vitis and Merlin defaults) → [`memory`] (partitioning, banks, ports, BRAM; with
 //! [`storage`] for `BIND_STORAGE`) →
 //! [`flat`] (chaining ASAP scheduler of straight-line and unrolled bodies) → [`seq`]
-//! (FSMs, pipelined / flattened / sequential loops, calls, dataflow; resources).
+//! (FSMs, pipelined / flattened / sequential loops, calls, dataflow; resources), with
+//! [`transfer`] for Merlin's off-chip bursts.
 
 mod flat;
 mod memory;
@@ -16,6 +17,7 @@ mod plan;
 mod profile;
 mod seq;
 mod storage;
+mod transfer;
 
 pub use profile::{Capacity, ClockRule, ControlRules, InterfaceCosts, MemoryRules, MerlinRules, OpClass, OpRow, Profile, ResourceRules};
 
@@ -60,7 +62,7 @@ pub fn estimate(kernel: &Kernel, profile: &Profile, clock_ns: Option<f64>) -> Re
     res.lut += i.ctrl_lut;
     res.ff += i.ctrl_ff;
     if ctx.merlin {
-        let (cycles, ports) = seq::merlin_transfer_cycles(top, profile, &ctx.refilled);
+        let (cycles, ports) = transfer::merlin_transfer_cycles(top, profile, &ctx.refilled);
         lat = lat.plus_c(cycles);
         res.lut += ports as f64 * i.m_axi_lut;
         res.ff += ports as f64 * i.m_axi_ff;

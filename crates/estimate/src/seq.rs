@@ -9,7 +9,8 @@ use crate::model::{Lat, Res, Trip, UnitBag};
 use crate::ops::shareable;
 use crate::plan::{has_loops, merlin_partitions, plan_function, trip, unrolled_ops};
 use crate::profile::{ControlRules, OpTable, Profile};
-use hlsseek_ir::{ArrayKind, Function, Kernel, LatencyDirective, Loop, Node, OpKind, Region};
+use crate::transfer;
+use hlsseek_ir::{Function, Kernel, LatencyDirective, Loop, Node, Region};
 use hlsseek_qor::LoopReport;
 use std::collections::HashMap;
 
@@ -477,7 +478,7 @@ impl<'k, 'e> Seq<'k, 'e> {
             let per_group = self.group_bursts(l, uf, tc.hi);
             total = total.plus(Lat::exact(per_group).times(iters));
             if let Some(var) = l.var.as_deref() {
-                for a in param_arrays(self.flat.env.f, &l.body, var) {
+                for a in transfer::param_arrays(self.flat.env.f, &l.body, var) {
                     if !self.refilled.contains(&a) {
                         self.refilled.push(a);
                     }
@@ -652,86 +653,20 @@ impl<'k, 'e> Seq<'k, 'e> {
 }
 
 impl<'k, 'e> Seq<'k, 'e> {
-    /// Merlin `TILE FACTOR=t` on `l` (with `merlin.tile_buffers`): each tile gets on-chip
-    /// buffers for the top-level arrays that `l`'s variable indexes, filled (and written back)
-    /// by one burst per tile: see [`Self::group_bursts`].
+    /// Per-tile refills of a Merlin `TILE` in the top function ([`transfer::tile_bursts`]).
     fn tile_bursts(&self, l: &Loop, tile: u64, trip: Option<u64>) -> u64 {
-        if !self.prof.merlin.tile_buffers {
+        if !self.merlin_top {
             return 0;
         }
-        self.group_bursts(l, tile, trip)
+        transfer::tile_bursts(self.flat.env.f, self.prof, l, tile, trip)
     }
 
-    /// Bursts filling (and writing back) the buffers of one group of `group` iterations of `l`
-    /// in Merlin's top function: per array `l`'s variable indexes and per direction, the burst
-    /// set-up plus the group's share of the data.
+    /// Per-group refills in the top function ([`transfer::group_bursts`]).
     fn group_bursts(&self, l: &Loop, group: u64, trip: Option<u64>) -> u64 {
-        let (true, Some(var), Some(tc)) = (self.merlin_top, l.var.as_deref(), trip) else { return 0 };
-        param_bursts(self.flat.env.f, &l.body, Some(var), (group, tc), self.prof, &[]).0
-    }
-}
-
-/// Merlin's off-chip transfers: each top-level array read is burst in before the compute,
-/// each one written is burst out after (bytes / bus width + a fixed burst cost), except the
-/// arrays in `refilled`, which move per group of PARALLEL copies instead. Returns (cycles,
-/// arrays with a port).
-pub(crate) fn merlin_transfer_cycles(f: &Function, prof: &Profile, refilled: &[u32]) -> (u64, usize) {
-    param_bursts(f, &f.body, None, (1, 1), prof, refilled)
-}
-
-/// The top-level arrays that `r` accesses through an index involving `var`.
-fn param_arrays(f: &Function, r: &Region, var: &str) -> Vec<u32> {
-    (0..f.arrays.len() as u32)
-        .filter(|&i| f.arrays[i as usize].kind == ArrayKind::Param)
-        .filter(|&i| {
-            let (mut rd, mut wr) = (false, false);
-            scan_rw(r, i, Some(var), &mut rd, &mut wr);
-            rd || wr
-        })
-        .collect()
-}
-
-/// Bursts moving `share` (numerator, denominator) of each of `f`'s top-level arrays that `r`
-/// reads or writes (through an index involving `var`, if given): one burst per array and
-/// direction, `⌈bytes / bus⌉ + burst_overhead` cycles each, except for the arrays in `skip`
-/// (moved elsewhere). Returns (cycles, arrays touched, `skip` included).
-fn param_bursts(f: &Function, r: &Region, var: Option<&str>, share: (u64, u64), prof: &Profile, skip: &[u32]) -> (u64, usize) {
-    let m = &prof.merlin;
-    let (mut cycles, mut arrays) = (0u64, 0usize);
-    for (i, a) in f.arrays.iter().enumerate() {
-        let Some(bits) = a.total_bits().filter(|_| a.kind == ArrayKind::Param) else { continue };
-        let (mut rd, mut wr) = (false, false);
-        scan_rw(r, i as u32, var, &mut rd, &mut wr);
-        arrays += (rd || wr) as usize;
-        if skip.contains(&(i as u32)) {
-            continue;
+        if !self.merlin_top {
+            return 0;
         }
-        let bytes = (bits / 8).saturating_mul(share.0) / share.1.max(1);
-        cycles += (bytes.div_ceil(m.bus_bytes.max(1)) + m.burst_overhead) * (rd as u64 + wr as u64);
-    }
-    (cycles, arrays)
-}
-
-/// Whether `array` is read / written in `r` (only by accesses whose index involves `var`, if given).
-fn scan_rw(r: &Region, array: u32, var: Option<&str>, rd: &mut bool, wr: &mut bool) {
-    for n in &r.nodes {
-        match n {
-            Node::Op(op) => {
-                let hit = |a: &hlsseek_ir::Access| a.array.0 == array && var.is_none_or(|v| a.index.iter().any(|e| e.coeff(v) != 0));
-                if op.access.as_ref().is_some_and(hit) {
-                    match op.kind {
-                        OpKind::Store | OpKind::StreamWrite => *wr = true,
-                        _ => *rd = true,
-                    }
-                }
-            }
-            Node::Loop(l) => scan_rw(&l.body, array, var, rd, wr),
-            Node::Branch(b) => {
-                scan_rw(&b.then_region, array, var, rd, wr);
-                scan_rw(&b.else_region, array, var, rd, wr);
-            }
-            Node::Call(_) => {}
-        }
+        transfer::group_bursts(self.flat.env.f, self.prof, l, group, trip)
     }
 }
 

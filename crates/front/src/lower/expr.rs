@@ -753,7 +753,8 @@ impl FnCx<'_> {
                 }
                 let found = self.lookup(name);
                 if let (Some(d), Some((_, scope))) = (self.affine_defs.iter().rev().find(|d| d.name == name), &found) {
-                    if d.var_scope == *scope {
+                    let rebound = self.loops.get(d.loop_depth..).unwrap_or_default().iter().any(|f| d.terms.iter().any(|(v, _)| f.var.as_deref() == Some(v)));
+                    if d.var_scope == *scope && !rebound {
                         terms.extend(d.terms.iter().map(|(v, k)| (v.clone(), k.wrapping_mul(scale))));
                         return Some(d.constant.wrapping_mul(scale));
                     }

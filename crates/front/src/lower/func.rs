@@ -37,6 +37,9 @@ pub struct AffineDef {
     pub var_scope: usize,
     /// Scope of the defining statement: the definition ends with it.
     pub valid_scope: usize,
+    /// Loops open at the definition: a loop opened since that rebinds one of `terms`' variables
+    /// (`for (i = …)` inside the loop of `i`) ends the definition's meaning.
+    pub loop_depth: usize,
     pub terms: Vec<(String, i64)>,
     pub constant: i64,
 }
@@ -784,7 +787,7 @@ impl<'a> FnCx<'a> {
         let mut terms = Vec::new();
         if let Some(constant) = self.affine(init, 1, &mut terms, 0) {
             let valid_scope = self.scopes.len() - 1;
-            self.affine_defs.push(AffineDef { name: name.to_string(), var_scope, valid_scope, terms, constant });
+            self.affine_defs.push(AffineDef { name: name.to_string(), var_scope, valid_scope, loop_depth: self.loops.len(), terms, constant });
         }
     }
 

@@ -234,17 +234,17 @@ impl<'a> Planner<'a> {
             // copies that update the same data either chain (jam_carried) or run in sequence,
             // and so do the copies of a partial PARALLEL unless the profile says otherwise.
             let merlin = &self.prof.merlin;
-            if (plan.unroll > 1 || plan.full)
-                && accel(u.dialect)
+            // Merlin makes copies of this loop (partial or full PARALLEL).
+            let merlin_copies = (plan.unroll > 1 || plan.full) && accel(u.dialect);
+            if merlin_copies
                 && (l.carried.is_empty() || merlin.jam_carried)
                 && (plan.full || (merlin.partial_coarse_parallel && copies_get_own_banks(l)) || !has_loops(&l.body))
             {
                 plan.parallel_copies = true;
             }
-            plan.shared_copies = (plan.unroll > 1 || plan.full) && accel(u.dialect) && !plan.parallel_copies && merlin.sequential_copies_share;
-            // Merlin refuses coarse-grained parallelism only where copies would write what
-            // others touch (memory_burst_cg.cpp, CGPAR_WARNING_13); otherwise each copy gets its
-            // own slice of every array (overlapping read-only slices included), burst in per
+            plan.shared_copies = merlin_copies && !plan.parallel_copies && merlin.sequential_copies_share;
+            // Where Merlin does not refuse it (below), coarse-grained parallelism gives each copy
+            // its own slice of every array (overlapping read-only slices included), burst in per
             // iteration because the bursts are not lifted above the parallel loop.
             plan.group_refills = plan.unroll > 1
                 && !plan.full
@@ -252,7 +252,7 @@ impl<'a> Planner<'a> {
                 && has_loops(&l.body)
                 && l.carried.is_empty()
                 && merlin.parallel_refills;
-            if (plan.unroll > 1 || plan.full) && accel(u.dialect) && has_loops(&l.body) {
+            if merlin_copies && has_loops(&l.body) {
                 let copies = if plan.full { tc.hi.unwrap_or(1) } else { plan.unroll };
                 if let Some(why) = self.refusal(l, copies) {
                     self.plans.notes.push(format!("loop {}: Merlin refuses the PARALLEL ({why}); left as written", l.name()));

@@ -475,7 +475,7 @@ impl<'k, 'e> Seq<'k, 'e> {
         if plan.group_refills && self.merlin_top {
             // Each group of copies bursts its slices in before it runs and out after: the
             // arrays move per group (and per iteration of any enclosing loop), not once.
-            let per_group = self.group_bursts(l, uf, tc.hi);
+            let per_group = transfer::group_bursts(self.flat.env.f, self.prof, l, uf, tc.hi);
             total = total.plus(Lat::exact(per_group).times(iters));
             if let Some(var) = l.var.as_deref() {
                 for a in transfer::param_arrays(self.flat.env.f, &l.body, var) {
@@ -659,14 +659,6 @@ impl<'k, 'e> Seq<'k, 'e> {
             return 0;
         }
         transfer::tile_bursts(self.flat.env.f, self.prof, l, tile, trip)
-    }
-
-    /// Per-group refills in the top function ([`transfer::group_bursts`]).
-    fn group_bursts(&self, l: &Loop, group: u64, trip: Option<u64>) -> u64 {
-        if !self.merlin_top {
-            return 0;
-        }
-        transfer::group_bursts(self.flat.env.f, self.prof, l, group, trip)
     }
 }
 

@@ -160,7 +160,13 @@ impl Hlsyn {
     pub fn kernel_of_template(&self, version: &str, files: &[SourceFile]) -> Result<Option<HlsynKernel>, DatasetError> {
         let [file] = files else { return Ok(None) };
         let want = hlsseek_front::normalize_source(&file.text);
-        Ok(self.kernels(version)?.into_iter().find(|k| hlsseek_front::normalize_source(&k.source.text) == want))
+        // Compare the templates first: only the matching kernel's recorded points are read.
+        for name in self.kernel_names(version)? {
+            if hlsseek_front::normalize_source(&read_text(&self.source_path(&name)?)?) == want {
+                return self.kernel(version, &name).map(Some);
+            }
+        }
+        Ok(None)
     }
 }
 

@@ -5,7 +5,7 @@
 use crate::memory::PartitionRequest;
 use crate::model::Trip;
 use crate::profile::Profile;
-use hlsseek_ir::{Dialect, Function, Loop, Node, Region};
+use hlsseek_ir::{Dialect, Function, IndexExpr, Loop, Node, Region};
 use std::collections::HashMap;
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -190,12 +190,18 @@ impl<'a> Planner<'a> {
     /// `process_coarse_grained_top`) refuses `copies` copies of `l`, a loop holding loops, and
     /// removes its PARALLEL (`coarse_parallel.cpp`), if it does: a copy would write what another
     /// touches (CGPAR_WARNING_13), or a copy's buffer times the copies passes the single-buffer
-    /// limit. The recorded designs say the same of a pipelined such loop (gemm-p's `k` under
-    /// `PIPELINE flatten`: DSPs flat in the factor), so the pipeline does not matter.
+    /// limit; the recorded designs say the same of a pipelined such loop (gemm-p's `k` under
+    /// `PIPELINE flatten`: DSPs flat in the factor), so the pipeline does not matter there. A
+    /// coarse-grained loop is also refused when its copies cannot split an array they write.
     fn refusal(&self, l: &Loop, copies: u64) -> Option<String> {
         let m = &self.prof.merlin;
         if m.refuse_overlapping_parallel && l.carried.iter().any(|c| c.through_memory) {
             return Some("its copies would overlap in memory".into());
+        }
+        if m.refuse_unsplittable_parallel && coarse_grained(l, self.prof) {
+            if let Some(array) = unsplittable_array(l, self.arrays) {
+                return Some(format!("its copies cannot each get their own part of `{array}`"));
+            }
         }
         let limit = m.single_buffer_bytes;
         let (array, bytes) = copy_buffer_bytes(l, self.arrays, self.prof)?;
@@ -219,11 +225,10 @@ impl<'a> Planner<'a> {
             }
         } else if let Some(u) = d.unroll.as_ref().filter(|u| !u.off) {
             let constant = constant_trip(l, self.prof);
-            match (u.factor, tc.hi) {
-                (None, Some(_)) if constant => plan.full = true,
-                (None, _) => self.plans.notes.push(format!("loop {}: complete unroll of a variable trip count ignored", l.name())),
-                (Some(f), Some(n)) if f as u64 >= n && constant => plan.full = true,
-                (Some(f), _) => plan.unroll = (f as u64).max(1),
+            match u.factor {
+                _ if unrolls_fully(u, l, self.prof) => plan.full = true,
+                None => self.plans.notes.push(format!("loop {}: complete unroll of a variable trip count ignored", l.name())),
+                Some(f) => plan.unroll = (f as u64).max(1),
             }
             // Merlin's loop tiling (source-opt loop_tiling.cpp, TILE_WARNING_10): N/f whole
             // groups of f copies, then a copy of the loop for the N mod f left, one at a time.
@@ -323,7 +328,10 @@ impl<'a> Planner<'a> {
         // Vitis pipelines the parent of small innermost loops (unrolling them) when the whole
         // body stays small; otherwise the innermost loops themselves.
         let all_small = remaining.iter().all(|(_, s)| matches!(s, Status::Candidate { small: true }));
+        let partial_child = self.prof.control.partial_unroll_stops_climb
+            && remaining.iter().any(|(id, _)| self.plans.loops.get(id).is_some_and(|c| c.unroll > 1 && !c.full));
         let absorb = all_small
+            && !partial_child
             && !explicit
             && !off
             && plan.unroll == 1
@@ -375,7 +383,7 @@ pub(crate) fn merlin_partitions(f: &Function, plans: &Plans, prof: &Profile) -> 
         if factor <= 1 {
             return;
         }
-        collect_accesses(&l.body, &mut |acc| {
+        collect_accesses(&l.body, &mut |acc, _| {
             for (d, e) in acc.index.iter().enumerate() {
                 let c = e.coeff(var);
                 if c != 0 {
@@ -399,7 +407,7 @@ fn copies_get_own_banks(l: &Loop) -> bool {
     let Some(var) = &l.var else { return false };
     let mut ok = true;
     let mut offsets: HashMap<(u32, usize), i64> = HashMap::new();
-    collect_accesses(&l.body, &mut |acc| {
+    collect_accesses(&l.body, &mut |acc, _| {
         for (d, e) in acc.index.iter().enumerate() {
             let c = e.coeff(var);
             if c != 0 && (c.abs() != 1 || !e.affine) {
@@ -416,12 +424,63 @@ fn copies_get_own_banks(l: &Loop) -> bool {
     ok
 }
 
-pub(crate) fn collect_accesses(r: &Region, f: &mut dyn FnMut(&hlsseek_ir::Access)) {
+/// Whether Merlin sees `l` as a coarse-grained loop: not pipelined, and something inside stays
+/// a loop (a sub-loop its own `PARALLEL` does not unroll fully); otherwise its copies are
+/// fine-grained and never reach the coarse-grained parallel pass.
+fn coarse_grained(l: &Loop, prof: &Profile) -> bool {
+    if l.directives.pipeline.as_ref().is_some_and(|p| !p.off) {
+        return false;
+    }
+    let mut kept = false;
+    l.body.visit_loops(&mut |c| kept |= !c.directives.unroll.as_ref().is_some_and(|u| !u.off && unrolls_fully(u, c, prof)));
+    kept
+}
+
+/// Whether the unroll directive `u` of `l` unrolls it fully: no factor, or one at least its
+/// (constant) trip count.
+fn unrolls_fully(u: &hlsseek_ir::UnrollDirective, l: &Loop, prof: &Profile) -> bool {
+    let Some(n) = trip(l, prof).hi.filter(|_| constant_trip(l, prof)) else { return false };
+    u.factor.is_none_or(|f| f as u64 >= n)
+}
+
+/// An array that Merlin's coarse-grained parallel pass cannot split among the copies of `l`
+/// (`coarse_parallel.cpp`, `generate_parallel_xilinx`, CGPAR_WARNING_2), if any. The pass
+/// walks an array's dimensions, skipping those fixed within the body (constants and outer
+/// variables: the body's buffers are burst per iteration of the loops around it); the first
+/// one that varies must be indexed by `l`'s variable alone, and is then partitioned
+/// completely, one part per copy. Every access of an array the body writes is held to this:
+/// symm's `C[k][j] += …` in a `j` copy fails (its first varying dimension is the inner `k`),
+/// and so does trmm's `B[k][j]` read beside its `B[i][j] +=`. Arrays only read are left out
+/// (Merlin duplicates some of them per copy; mvt's column `A[j][i]` in an `i` copy does not
+/// stop the recorded copies).
+fn unsplittable_array<'a>(l: &Loop, arrays: &'a [hlsseek_ir::Array]) -> Option<&'a str> {
+    let var = l.var.as_deref()?;
+    let mut inner: Vec<&str> = Vec::new();
+    l.body.visit_loops(&mut |c| inner.extend(c.var.as_deref()));
+    let by_inner = |e: &IndexExpr| !e.affine || inner.iter().any(|v| e.depends_on(v));
+    let mut written = Vec::new();
+    let mut unsplit = Vec::new();
+    collect_accesses(&l.body, &mut |acc, write| {
+        if write {
+            written.push(acc.array);
+        }
+        let first = acc.index.iter().find(|e| e.depends_on(var) || by_inner(e));
+        if !first.is_some_and(|e| e.coeff(var) != 0 && !by_inner(e)) {
+            unsplit.push(acc.array);
+        }
+    });
+    let array = unsplit.into_iter().find(|a| written.contains(a))?;
+    arrays.get(array.0 as usize).map(|a| a.name.as_str())
+}
+
+/// Every memory access of `r` (nested loops and branches included, callees not), with whether
+/// it writes.
+pub(crate) fn collect_accesses(r: &Region, f: &mut dyn FnMut(&hlsseek_ir::Access, bool)) {
     for n in &r.nodes {
         match n {
             Node::Op(op) => {
                 if let Some(a) = &op.access {
-                    f(a);
+                    f(a, op.kind == hlsseek_ir::OpKind::Store);
                 }
             }
             Node::Loop(l) => collect_accesses(&l.body, f),
@@ -446,7 +505,7 @@ fn copy_buffer_bytes<'a>(l: &Loop, arrays: &'a [hlsseek_ir::Array], prof: &Profi
         }
     });
     let mut worst: Option<(&'a str, u64)> = None;
-    collect_accesses(&l.body, &mut |acc| {
+    collect_accesses(&l.body, &mut |acc, _| {
         let Some(a) = arrays.get(acc.array.0 as usize).filter(|a| a.kind == hlsseek_ir::ArrayKind::Param) else { return };
         let Some(n) = a.elements() else { return };
         let words = if acc.index.iter().any(|e| !e.affine) {

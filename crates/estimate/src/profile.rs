@@ -82,6 +82,10 @@ pub struct ControlRules {
     pub max_pipeline_ops: u64,
     pub auto_pipeline_variable_trip: bool,
     pub auto_pipeline_source_innermost_only: bool,
+    /// A loop given a partial unroll factor stays a loop: an automatic pipeline does not climb
+    /// past it (it would have to unroll it fully, overriding the factor).
+    #[serde(default)]
+    pub partial_unroll_stops_climb: bool,
     pub inline_max_ops: u64,
     pub float_tree_reduction: bool,
     pub forward_memory_reductions: bool,
@@ -177,6 +181,12 @@ pub struct MerlinRules {
     /// than it is buffered on chip one slice of its first dimension at a time. 0 = no limit.
     #[serde(default)]
     pub single_buffer_bytes: u64,
+    /// Whether Merlin refuses a `PARALLEL` on a loop holding loops when some array of its
+    /// body cannot be split per copy (`coarse_parallel.cpp`, CGPAR_WARNING_2): the first
+    /// dimension whose index varies within the body is not indexed by the loop variable alone,
+    /// the same way by every access, and the array is written or read differently per copy.
+    #[serde(default)]
+    pub refuse_unsplittable_parallel: bool,
 }
 
 fn yes() -> bool {

@@ -385,7 +385,9 @@ fn h_merlin_partial_coarse_parallel() {
 }
 
 /// The same PARALLEL FACTOR=2 on `i` over flattened arrays (`A[i*16 + j]`): Merlin cannot give
-/// each copy its own banks, so the copies run one after another even in the shipped profile.
+/// each copy its own banks, so the copies run one after another even with partial coarse
+/// parallelism on. (The shipped profile goes further and refuses the copies, since `C`, which
+/// they write, cannot be split per copy: tests/refused_parallel.rs; off here to isolate the rule.)
 #[test]
 fn i_merlin_copies_need_their_own_banks() {
     let mut b = B::new();
@@ -403,6 +405,8 @@ fn i_merlin_copies_need_their_own_banks() {
     let mut p = prof();
     p.merlin.parallel_refills = false;
     assert!(p.merlin.partial_coarse_parallel);
+    assert!(estimate(&k, &p, None).unwrap().notes.iter().any(|n| n.contains("refuses") && n.contains("`C`")));
+    p.merlin.refuse_unsplittable_parallel = false;
     let e = estimate(&k, &p, None).unwrap();
     let (c, inner) = (&p.control, e.loops[1].latency.max.unwrap());
     assert_eq!(e.loops[0].latency.max, Some(4 * (2 * inner + c.seq_iter_overhead) + c.seq_loop_exit));

@@ -6,7 +6,11 @@
 //! of `C` are not refused: factor 4 has more DSPs than factor 2. Merlin also refuses copies
 //! whose buffers of one array together pass its 1 MiB single-buffer limit
 //! (`merlin.single_buffer_bytes`): each copy of `i` below reads all of `B` (256 × 256 doubles,
-//! 512 KiB), so 2 copies (exactly 1 MiB) are made and 4 are refused.
+//! 512 KiB), so 2 copies (exactly 1 MiB) are made and 4 are refused. And it refuses copies
+//! that cannot each get their own part of an array they write
+//! (`merlin.refuse_unsplittable_parallel`, CGPAR_WARNING_2): a `j` copy updating `C[k][j]`
+//! over an inner `k` has no dimension of `C` to itself first, while `C[j][k]` has; a pipelined
+//! loop's copies are fine-grained and never refused for it.
 
 use hlsseek_estimate::{estimate, Estimate, Profile};
 use hlsseek_front::{parse_kernel, FrontOptions, SourceFile};
@@ -65,4 +69,27 @@ fn copies_whose_buffers_pass_the_single_buffer_limit_are_refused() {
     let two = whole_b("#pragma ACCEL PARALLEL FACTOR=2");
     assert!(!two.notes.iter().any(|n| n.contains("refuses")), "{:?}", two.notes);
     assert_ne!(two.qor, written.qor);
+}
+
+fn columns(pragmas: &str, c_index: &str) -> Estimate {
+    est(format!(
+        "#pragma ACCEL kernel\nvoid k(double A[8][8], double B[16][16], double C[16][16]) {{\n{pragmas}\n  L_j: for (int j = 0; j < 16; j++) {{\n    L_k: for (int k = 0; k < 8; k++) {{\n      C{c_index} += A[k][0] * B{c_index};\n    }}\n  }}\n}}\n"
+    ))
+}
+
+#[test]
+fn copies_that_cannot_split_a_written_array_are_refused() {
+    assert!(Profile::builtin("vu9p").unwrap().merlin.refuse_unsplittable_parallel);
+    let written = columns("", "[k][j]");
+    let four = columns("#pragma ACCEL PARALLEL FACTOR=4", "[k][j]");
+    assert_eq!(four.qor, written.qor);
+    let note = four.notes.iter().find(|n| n.contains("refuses")).unwrap_or_else(|| panic!("{:?}", four.notes));
+    assert!(note.contains("L_j") && note.contains("`C`"), "{note}");
+    // Transposed, each copy owns a row: the copies are made.
+    let rows = columns("#pragma ACCEL PARALLEL FACTOR=4", "[j][k]");
+    assert!(!rows.notes.iter().any(|n| n.contains("refuses")), "{:?}", rows.notes);
+    assert_ne!(rows.qor, columns("", "[j][k]").qor);
+    // Pipelined, the copies are fine-grained (the inner loop is unrolled): no refusal.
+    let piped = columns("#pragma ACCEL PIPELINE flatten\n#pragma ACCEL PARALLEL FACTOR=4", "[k][j]");
+    assert!(!piped.notes.iter().any(|n| n.contains("refuses")), "{:?}", piped.notes);
 }

@@ -2,8 +2,9 @@
 //! of `i` updates the same `y[j]`, so the banks of `y` cannot be split per copy): the copies run
 //! one after another, and one instance of the inner loop's hardware serves them all
 //! (`merlin.sequential_copies_share`, after HLSyn's atax, whose recorded DSP count is the same at
-//! factors 1 and 116). Merlin refuses this particular PARALLEL outright (`refused_parallel.rs`);
-//! the sharing is tested here with the refusal off, as it stands for copies that run in sequence
+//! factors 1 and 116). Merlin refuses this particular PARALLEL outright (`refused_parallel.rs`:
+//! the copies overlap, and `y[j]` cannot be split per copy); the sharing is tested here with
+//! both refusals off, as it stands for copies that run in sequence
 //! for other reasons. The only DSP users are the inner loop's double multiply and add, so:
 //! - sharing on: factors 2 and 4 have the same DSPs (one instance of the inner loop);
 //! - sharing off (a Vitis partial unroll's copies): factor 4 has 4 × those, factor 2 twice;
@@ -26,6 +27,7 @@ fn run(factor: u32, share: bool) -> Estimate {
     let mut prof = Profile::builtin("xcu280").unwrap();
     prof.merlin.sequential_copies_share = share;
     prof.merlin.refuse_overlapping_parallel = false;
+    prof.merlin.refuse_unsplittable_parallel = false;
     estimate(&k, &prof, Some(10.0)).unwrap()
 }
 

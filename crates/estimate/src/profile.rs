@@ -181,10 +181,10 @@ pub struct MerlinRules {
     /// than it is buffered on chip one slice of its first dimension at a time. 0 = no limit.
     #[serde(default)]
     pub single_buffer_bytes: u64,
-    /// Whether Merlin refuses a `PARALLEL` on a loop holding loops when some array of its
-    /// body cannot be split per copy (`coarse_parallel.cpp`, CGPAR_WARNING_2): the first
-    /// dimension whose index varies within the body is not indexed by the loop variable alone,
-    /// the same way by every access, and the array is written or read differently per copy.
+    /// Whether Merlin refuses a `PARALLEL` on a coarse-grained loop (not pipelined, keeping a
+    /// sub-loop) when an array its body writes cannot be split per copy (`coarse_parallel.cpp`,
+    /// CGPAR_WARNING_2): in some access, the first dimension whose index varies within the body
+    /// is not indexed by the loop variable alone. The loop is then as written.
     #[serde(default)]
     pub refuse_unsplittable_parallel: bool,
 }

@@ -48,6 +48,7 @@ impl B {
             body: Region { nodes },
             directives: LoopDirectives::default(),
             carried: vec![],
+            outer_writes: vec![],
         }
     }
 }
@@ -642,6 +643,7 @@ mod props {
                 body: Region { nodes: body },
                 directives: dirs,
                 carried: vec![CarriedDep { kind: DepKind::Reduction, variable: "s".into(), through_memory: id % 3 == 0, distance: id % 3, ops: vec![OpId(id), OpId(99)] }],
+                outer_writes: if id % 2 == 0 { vec!["s".into()] } else { vec![] },
             })
         });
         let br = (inner.clone(), inner).prop_map(|(a, b)| Node::Branch(Branch { loc: Loc::default(), cond: Some(OpId(3)), then_region: Region { nodes: a }, else_region: Region { nodes: b } }));

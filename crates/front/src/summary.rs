@@ -186,6 +186,9 @@ fn region(s: &mut String, f: &Function, r: &Region, depth: usize) {
                 let dirs = loop_dirs(&l.directives);
                 let dirs = if dirs.is_empty() { String::new() } else { format!("  [{dirs}]") };
                 let _ = writeln!(s, "{pad}loop L{}{label} {var} trip {trip}{dirs}", l.id.0);
+                if !l.outer_writes.is_empty() {
+                    let _ = writeln!(s, "{pad}  writes outer {}", l.outer_writes.join(" "));
+                }
                 for c in &l.carried {
                     let ops: Vec<String> = c.ops.iter().map(|o| format!("%{}", o.0)).collect();
                     let _ = writeln!(

@@ -135,6 +135,13 @@ fn bind_op_pragmas() {
     insta::assert_snapshot!(summary(&fixture(&["bind_op.cpp"]), "bind_op"));
 }
 
+/// Each loop lists the scalars declared outside it that its body writes, loop counters
+/// excepted: `t` and `acc` for `L_i`, `acc` for `L_j` (it declares `u`), none for `L_k`.
+#[test]
+fn outer_scalar_writes() {
+    insta::assert_snapshot!(summary(&fixture(&["outer_writes.c"]), "outer_writes"));
+}
+
 #[test]
 fn affine_scalars() {
     insta::assert_snapshot!(summary(&fixture(&["affine_scalars.c"]), "affine_scalars"));

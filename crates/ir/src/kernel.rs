@@ -304,6 +304,11 @@ pub struct Loop {
     pub directives: LoopDirectives,
     /// Loop-carried dependences (reductions and recurrences) this loop carries.
     pub carried: Vec<CarriedDep>,
+    /// Scalars declared outside the loop that its body writes, the counters of the loops in
+    /// it excepted. Copies of the loop would share them: Merlin refuses to make coarse-grained
+    /// copies of such a loop.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outer_writes: Vec<String>,
 }
 
 impl Loop {

@@ -118,6 +118,7 @@ pub fn kernel(f: &Family, p: Point) -> Kernel {
             ..Default::default()
         },
         carried: vec![CarriedDep { kind: DepKind::Reduction, variable: "acc".into(), through_memory: false, distance: 1, ops: vec![OpId(3)] }],
+        outer_writes: vec![],
     };
     let store = Op { id: OpId(4), kind: OpKind::Store, ty, operands: vec![Operand::Scalar("acc".into())], access: Some(Access { array: ArrayId(2), index: vec![idx("i")] }), bind: None, loc };
     let outer = Loop {
@@ -129,6 +130,7 @@ pub fn kernel(f: &Family, p: Point) -> Kernel {
         body: Region { nodes: vec![Node::Loop(inner), Node::Op(store)] },
         directives: LoopDirectives::default(),
         carried: vec![],
+        outer_writes: vec![],
     };
     let array = |name: &str, dims: Vec<Option<u64>>, kind: ArrayKind, partition: u32| Array {
         name: name.into(),

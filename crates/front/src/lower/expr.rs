@@ -306,8 +306,7 @@ impl FnCx<'_> {
         if let Some(v) = self.region().defs.get(name) {
             return v.clone();
         }
-        let root = name.split(['.', '-']).next().unwrap_or(name);
-        let scope = self.lookup(root).map_or(0, |(_, s)| s);
+        let scope = self.lookup(scalar_root(name)).map_or(0, |(_, s)| s);
         let r = self.region();
         if scope < r.scope_base && !r.exposed.iter().any(|(x, _)| x == name) {
             r.exposed.push((name.to_string(), scope));
@@ -1100,4 +1099,9 @@ impl FnCx<'_> {
             }
         }
     }
+}
+
+/// The variable a scalar path names: `s` for the struct field `s.x` (or `s->x`).
+pub fn scalar_root(name: &str) -> &str {
+    name.split(['.', '-']).next().unwrap_or(name)
 }

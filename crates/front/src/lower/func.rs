@@ -961,11 +961,28 @@ impl<'a> FnCx<'a> {
                 self.region().defs.insert(x.clone(), Val { op: Operand::Scalar(x.clone()), ty: ty.scalar, ap: ty.ap });
             }
         }
+        let outer_writes = self.outer_writes(&body_cx, &body, var.as_deref());
         let mut body = body;
         self.bind_ops(&mut body, &frame.directives.bind_ops);
-        let l = Loop { id, label, var, loc, trip, body, directives: frame.directives, carried };
+        let l = Loop { id, label, var, loc, trip, body, directives: frame.directives, carried, outer_writes };
         self.region().nodes.push(IrNode::Loop(l));
         self.depth -= 3;
+    }
+
+    /// Scalars written in a loop's body (`cx`, `body`; its scope already closed) that are
+    /// declared outside it, loop counters excepted (Merlin's coarse-grained parallel pass
+    /// skips those too: they are rewritten per copy).
+    fn outer_writes(&self, cx: &RegionCx, body: &Region, var: Option<&str>) -> Vec<String> {
+        let mut counters: Vec<&str> = var.into_iter().collect();
+        body.visit_loops(&mut |l| counters.extend(l.var.as_deref()));
+        let mut out: Vec<String> = Vec::new();
+        for x in &cx.written {
+            let root = super::expr::scalar_root(x);
+            if !counters.contains(&root) && self.lookup(root).is_some() && !out.iter().any(|o| o == root) {
+                out.push(root.to_string());
+            }
+        }
+        out
     }
 
     /// Induction variable, trip count and value range of a loop header.

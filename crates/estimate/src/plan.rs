@@ -192,7 +192,8 @@ impl<'a> Planner<'a> {
     /// touches (CGPAR_WARNING_13), or a copy's buffer times the copies passes the single-buffer
     /// limit; the recorded designs say the same of a pipelined such loop (gemm-p's `k` under
     /// `PIPELINE flatten`: DSPs flat in the factor), so the pipeline does not matter there. A
-    /// coarse-grained loop is also refused when its copies cannot split an array they write.
+    /// coarse-grained loop is also refused when its copies cannot split an array they write,
+    /// or (fully parallel) would share a scalar declared outside it.
     fn refusal(&self, l: &Loop, copies: u64) -> Option<String> {
         let m = &self.prof.merlin;
         if m.refuse_overlapping_parallel && l.carried.iter().any(|c| c.through_memory) {
@@ -201,6 +202,15 @@ impl<'a> Planner<'a> {
         if m.refuse_unsplittable_parallel && coarse_grained(l, self.prof) {
             if let Some(array) = unsplittable_array(l, self.arrays) {
                 return Some(format!("its copies cannot each get their own part of `{array}`"));
+            }
+        }
+        // Only a full PARALLEL: after a partial one the recorded designs run orders of magnitude
+        // slower than the loop as written, with no on-chip buffers (stencil's `temp`,
+        // gemm-ncubed's `i_col`); what Merlin builds then is not modelled, the copies stay.
+        let full = trip(l, self.prof).hi.is_some_and(|n| copies >= n);
+        if m.refuse_shared_scalar_parallel && full && coarse_grained(l, self.prof) {
+            if let Some(x) = l.outer_writes.first() {
+                return Some(format!("its copies would all write `{x}`, declared outside it"));
             }
         }
         let limit = m.single_buffer_bytes;

@@ -187,6 +187,12 @@ pub struct MerlinRules {
     /// is not indexed by the loop variable alone. The loop is then as written.
     #[serde(default)]
     pub refuse_unsplittable_parallel: bool,
+    /// Whether Merlin refuses a full `PARALLEL` on a coarse-grained loop whose body writes a
+    /// scalar declared outside it (not a loop counter): the copies would share it
+    /// (`coarse_parallel.cpp`, CGPAR_WARNING_2, "on-chip scalar has data dependence"). The
+    /// loop is then as written. Partial factors keep their copies (plan.rs says why).
+    #[serde(default)]
+    pub refuse_shared_scalar_parallel: bool,
 }
 
 fn yes() -> bool {

@@ -10,7 +10,10 @@
 //! that cannot each get their own part of an array they write
 //! (`merlin.refuse_unsplittable_parallel`, CGPAR_WARNING_2): a `j` copy updating `C[k][j]`
 //! over an inner `k` has no dimension of `C` to itself first, while `C[j][k]` has; a pipelined
-//! loop's copies are fine-grained and never refused for it.
+//! loop's copies are fine-grained and never refused for it. Fully parallel copies that would
+//! all write a scalar declared outside the loop are refused too
+//! (`merlin.refuse_shared_scalar_parallel`, "on-chip scalar has data dependence"); declared
+//! inside, each copy has its own.
 
 use hlsseek_estimate::{estimate, Estimate, Profile};
 use hlsseek_front::{parse_kernel, FrontOptions, SourceFile};
@@ -92,4 +95,28 @@ fn copies_that_cannot_split_a_written_array_are_refused() {
     // Pipelined, the copies are fine-grained (the inner loop is unrolled): no refusal.
     let piped = columns("#pragma ACCEL PIPELINE flatten\n#pragma ACCEL PARALLEL FACTOR=4", "[k][j]");
     assert!(!piped.notes.iter().any(|n| n.contains("refuses")), "{:?}", piped.notes);
+}
+
+fn shared_scalar(pragma: &str, inside: bool) -> Estimate {
+    let (outer, inner) = if inside { ("", "double t; ") } else { ("  double t;\n", "") };
+    est(format!(
+        "#pragma ACCEL kernel\nvoid k(double A[8][16], double C[8][16]) {{\n{outer}{pragma}\n  L_i: for (int i = 0; i < 8; i++) {{\n    L_j: for (int j = 0; j < 16; j++) {{\n      {inner}t = A[i][j] * 0.5;\n      C[i][j] = t * t;\n    }}\n  }}\n}}\n"
+    ))
+}
+
+#[test]
+fn full_copies_sharing_a_scalar_are_refused() {
+    assert!(Profile::builtin("vu9p").unwrap().merlin.refuse_shared_scalar_parallel);
+    let written = shared_scalar("", false);
+    let full = shared_scalar("#pragma ACCEL PARALLEL FACTOR=8", false);
+    assert_eq!(full.qor, written.qor);
+    let note = full.notes.iter().find(|n| n.contains("refuses")).unwrap_or_else(|| panic!("{:?}", full.notes));
+    assert!(note.contains("L_i") && note.contains("`t`"), "{note}");
+    // Declared in the body, every copy has its own `t`: the copies are made.
+    let own = shared_scalar("#pragma ACCEL PARALLEL FACTOR=8", true);
+    assert!(!own.notes.iter().any(|n| n.contains("refuses")), "{:?}", own.notes);
+    assert_ne!(own.qor, shared_scalar("", true).qor);
+    // A partial factor keeps its copies (what Merlin builds after refusing them is not modelled).
+    let partial = shared_scalar("#pragma ACCEL PARALLEL FACTOR=4", false);
+    assert!(!partial.notes.iter().any(|n| n.contains("refuses")), "{:?}", partial.notes);
 }

@@ -194,7 +194,7 @@ impl<'a> Planner<'a> {
     /// `PIPELINE flatten`: DSPs flat in the factor), so the pipeline does not matter there. A
     /// coarse-grained loop is also refused when its copies cannot split an array they write,
     /// or (fully parallel) would share a scalar declared outside it.
-    fn refusal(&self, l: &Loop, copies: u64) -> Option<String> {
+    fn refusal(&self, l: &Loop, copies: u64, full: bool) -> Option<String> {
         let m = &self.prof.merlin;
         if m.refuse_overlapping_parallel && l.carried.iter().any(|c| c.through_memory) {
             return Some("its copies would overlap in memory".into());
@@ -207,7 +207,6 @@ impl<'a> Planner<'a> {
         // Only a full PARALLEL: after a partial one the recorded designs run orders of magnitude
         // slower than the loop as written, with no on-chip buffers (stencil's `temp`,
         // gemm-ncubed's `i_col`); what Merlin builds then is not modelled, the copies stay.
-        let full = trip(l, self.prof).hi.is_some_and(|n| copies >= n);
         if m.refuse_shared_scalar_parallel && full && coarse_grained(l, self.prof) {
             if let Some(x) = l.outer_writes.first() {
                 return Some(format!("its copies would all write `{x}`, declared outside it"));
@@ -269,7 +268,7 @@ impl<'a> Planner<'a> {
                 && merlin.parallel_refills;
             if merlin_copies && has_loops(&l.body) {
                 let copies = if plan.full { tc.hi.unwrap_or(1) } else { plan.unroll };
-                if let Some(why) = self.refusal(l, copies) {
+                if let Some(why) = self.refusal(l, copies, plan.full) {
                     self.plans.notes.push(format!("loop {}: Merlin refuses the PARALLEL ({why}); left as written", l.name()));
                     plan = LoopPlan { target_ii: 1, unroll: 1, ..LoopPlan::default() };
                 }

@@ -66,6 +66,21 @@ fn storage_bindings_reach_the_report() {
         .stderr(predicate::str::contains("bind_op.cpp:31:1").and(predicate::str::contains("BIND_OP variable=s op=mul")));
 }
 
+/// The memory table: every array with its storage, in both outputs.
+#[test]
+fn estimate_reports_each_array() {
+    let file = "crates/front/tests/fixtures/bind_storage.cpp";
+    let v = json_of(hlsseek().args(["estimate", file, "--top", "bind_storage", "--json"]));
+    let memories = v["memories"].as_array().expect("a `memories` list");
+    let ultra = memories.iter().find(|m| m["name"] == "ultra").expect("array `ultra` listed");
+    assert_eq!((ultra["storage"].as_str(), ultra["uram"].as_u64(), ultra["banks"].as_u64()), (Some("uram"), Some(1), Some(1)), "{ultra}");
+    hlsseek()
+        .args(["estimate", file, "--top", "bind_storage"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("storage").and(predicate::str::contains("lutram")).and(predicate::str::contains("1024 × 32")));
+}
+
 fn assert_clean_failure(cmd: &mut Command, needle: &str) {
     cmd.assert()
         .failure()

@@ -22,7 +22,7 @@ mod transfer;
 pub use profile::{Capacity, ClockRule, ControlRules, InterfaceCosts, MemoryRules, MerlinRules, OpClass, OpRow, Profile, ResourceRules};
 
 use hlsseek_ir::Kernel;
-use hlsseek_qor::{LoopReport, Qor};
+use hlsseek_qor::{LoopReport, MemoryReport, Qor};
 use serde::{Deserialize, Serialize};
 pub(crate) use seq::Summary;
 
@@ -31,6 +31,10 @@ pub(crate) use seq::Summary;
 pub struct Estimate {
     pub qor: Qor,
     pub loops: Vec<LoopReport>,
+    /// Every array: partitioning, banks, where it is built and what it costs. Interface
+    /// adapters (m_axi buffers) are in the totals only.
+    #[serde(default)]
+    pub memories: Vec<MemoryReport>,
     /// Assumptions the estimator had to make (unknown trip counts, unmodelled calls, ...).
     pub notes: Vec<String>,
 }
@@ -78,7 +82,7 @@ pub fn estimate(kernel: &Kernel, profile: &Profile, clock_ns: Option<f64>) -> Re
     if lat.hi.is_none() {
         notes.push("latency undefined: a loop trip count is unknown".to_string());
     }
-    Ok(Estimate { qor: Qor { latency: lat.to_qor(), ii, resources: res.to_qor() }, loops: ctx.reports, notes })
+    Ok(Estimate { qor: Qor { latency: lat.to_qor(), ii, resources: res.to_qor() }, loops: ctx.reports, memories: ctx.memories, notes })
 }
 
 /// Interface adapters of a Vitis top function (ap_memory arrays and ap_none scalars are wires).

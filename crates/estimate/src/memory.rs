@@ -6,6 +6,7 @@ use crate::model::Res;
 use crate::profile::Profile;
 use crate::storage::{self, Impl, Ports, StoragePlan};
 use hlsseek_ir::{Access, Array, ArrayKind, Function, IndexExpr, PartitionType};
+use hlsseek_qor::Storage;
 use std::collections::HashMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -280,19 +281,30 @@ fn uram_blocks(words: u64, width: u64, prof: &Profile) -> u64 {
     width.div_ceil(w.max(1)) * words.div_ceil(d.max(1))
 }
 
+/// Where one array is built and what it costs.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Built {
+    pub storage: Storage,
+    /// Elements held on chip (all banks together).
+    pub words: u64,
+    pub res: Res,
+}
+
 /// On-chip storage of one array (BRAM18K, URAM, LUT, FF), where `BIND_STORAGE impl=` puts it
 /// or else where the tool would: registers when completely partitioned, LUTRAM when a bank is
 /// small, BRAM otherwise.
-pub(crate) fn storage_cost(a: &Array, plan: &ArrayPlan, prof: &Profile) -> Res {
+pub(crate) fn built_storage(a: &Array, plan: &ArrayPlan, prof: &Profile) -> Built {
     if plan.external || plan.stream {
         if let ArrayKind::Stream { depth } = a.kind {
             // FIFO of `depth` (default 2) in SRL: LUTs per bit-depth.
-            let bits = a.elem.bits() as f64 * depth.unwrap_or(2) as f64;
-            return Res { lut: bits / 32.0 + 10.0, ff: a.elem.bits() as f64 + 10.0, ..Res::default() };
+            let depth = u64::from(depth.unwrap_or(2));
+            let bits = a.elem.bits() as f64 * depth as f64;
+            let res = Res { lut: bits / 32.0 + 10.0, ff: a.elem.bits() as f64 + 10.0, ..Res::default() };
+            return Built { storage: Storage::Fifo, words: depth, res };
         }
-        return Res::default();
+        return Built { storage: Storage::External, words: a.elements().unwrap_or(0), res: Res::default() };
     }
-    let Some(mut n) = a.elements() else { return Res::default() };
+    let Some(mut n) = a.elements() else { return Built { storage: Storage::External, words: 0, res: Res::default() } };
     let width = a.elem.bits().max(1) as u64;
     let limit = prof.merlin.single_buffer_bytes;
     if a.kind == ArrayKind::Param && limit > 0 && n.saturating_mul(width) / 8 > limit {
@@ -302,7 +314,7 @@ pub(crate) fn storage_cost(a: &Array, plan: &ArrayPlan, prof: &Profile) -> Res {
         n /= a.dims.first().copied().flatten().unwrap_or(1).max(1);
     }
     if plan.registers {
-        return Res { ff: (n * width) as f64, ..Res::default() };
+        return Built { storage: Storage::Registers, words: n, res: Res { ff: (n * width) as f64, ..Res::default() } };
     }
     let words = n.div_ceil(plan.banks);
     let banks = plan.banks as f64;
@@ -312,13 +324,32 @@ pub(crate) fn storage_cost(a: &Array, plan: &ArrayPlan, prof: &Profile) -> Res {
         ..Res::default()
     };
     let bram = Res { bram: (bram_blocks(words, width, prof) * plan.banks) as f64, ..Res::default() };
-    match plan.storage.implementation {
-        Impl::Lutram | Impl::Srl => lutram,
-        Impl::Bram => bram,
-        Impl::Uram => Res { uram: (uram_blocks(words, width, prof) * plan.banks) as f64, ..Res::default() },
-        Impl::Auto if words * width <= prof.memory.lutram_max_bits => lutram,
-        Impl::Auto => bram,
-    }
+    let (storage, res) = match plan.storage.implementation {
+        Impl::Lutram | Impl::Srl => (Storage::Lutram, lutram),
+        Impl::Bram => (Storage::Bram, bram),
+        Impl::Uram => (Storage::Uram, Res { uram: (uram_blocks(words, width, prof) * plan.banks) as f64, ..Res::default() }),
+        Impl::Auto if words * width <= prof.memory.lutram_max_bits => (Storage::Lutram, lutram),
+        Impl::Auto => (Storage::Bram, bram),
+    };
+    Built { storage, words: n, res }
+}
+
+/// The partitioning of each dimension as the memory report shows it.
+pub(crate) fn partition_labels(plan: &ArrayPlan) -> Vec<String> {
+    plan.dims
+        .iter()
+        .map(|d| match d {
+            None => "-".to_string(),
+            Some(p) => {
+                let kind = match p.kind {
+                    DimKind::Cyclic => "cyclic",
+                    DimKind::Block => "block",
+                    DimKind::Complete => "complete",
+                };
+                format!("{kind} {}", p.factor)
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -370,11 +401,11 @@ mod tests {
         let whole = f(512);
         let plan = &plan_arrays(&whole, true, true, &[], &p, &mut Vec::new())[0];
         assert!(!plan.external);
-        assert_eq!(storage_cost(&whole.arrays[0], plan, &p).bram as u64, bram_blocks(512 * 512, 32, &p));
+        assert_eq!(built_storage(&whole.arrays[0], plan, &p).res.bram as u64, bram_blocks(512 * 512, 32, &p));
         // 513 rows pass the limit: one row is buffered at a time.
         let past = f(513);
         let plan = &plan_arrays(&past, true, true, &[], &p, &mut Vec::new())[0];
-        assert_eq!(storage_cost(&past.arrays[0], plan, &p).bram as u64, bram_blocks(512, 32, &p));
+        assert_eq!(built_storage(&past.arrays[0], plan, &p).res.bram as u64, bram_blocks(512, 32, &p));
     }
 
     #[test]

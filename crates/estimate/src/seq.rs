@@ -4,14 +4,14 @@
 //! Also sums resources: shared units of the FSM, one module per pipelined loop and per call.
 
 use crate::flat::{Flat, FnEnv};
-use crate::memory::{plan_arrays, storage_cost, Binding};
+use crate::memory::{built_storage, partition_labels, plan_arrays, Binding};
 use crate::model::{Lat, Res, Trip, UnitBag};
 use crate::ops::shareable;
 use crate::plan::{has_loops, merlin_partitions, plan_function, trip, unrolled_ops};
 use crate::profile::{ControlRules, OpTable, Profile};
 use crate::transfer;
 use hlsseek_ir::{Function, Kernel, LatencyDirective, Loop, Node, Region};
-use hlsseek_qor::LoopReport;
+use hlsseek_qor::{LoopReport, MemoryReport};
 use std::collections::HashMap;
 
 /// What a caller needs to know about a function.
@@ -33,6 +33,8 @@ pub(crate) struct Ctx<'k> {
     pub summaries: HashMap<String, Summary>,
     pub notes: Vec<String>,
     pub reports: Vec<LoopReport>,
+    /// Every array of every function, with the storage the model gave it.
+    pub memories: Vec<MemoryReport>,
     /// Top-level arrays moved per group of PARALLEL copies rather than once for the kernel.
     pub refilled: Vec<u32>,
     visiting: Vec<String>,
@@ -51,6 +53,7 @@ impl<'k> Ctx<'k> {
             summaries: HashMap::new(),
             notes: Vec::new(),
             reports: Vec::new(),
+            memories: Vec::new(),
             refilled: Vec::new(),
             visiting: Vec::new(),
         }
@@ -122,7 +125,18 @@ impl<'k> Ctx<'k> {
             res.lut += s.states * r.lut_per_state + s.loops * r.lut_per_loop;
             res.ff += s.states * r.ff_per_state + s.loops * r.ff_per_loop;
             for (a, p) in f.arrays.iter().zip(&env.arrays) {
-                res.add(storage_cost(a, p, self.prof));
+                let built = built_storage(a, p, self.prof);
+                res.add(built.res);
+                self.memories.push(MemoryReport {
+                    name: a.name.clone(),
+                    function: f.name.clone(),
+                    storage: built.storage,
+                    words: built.words,
+                    width: a.elem.bits() as u64,
+                    banks: p.banks,
+                    partition: partition_labels(p),
+                    resources: built.res.to_qor(),
+                });
             }
             let inline = !is_top
                 && match &f.directives.inline {

@@ -87,6 +87,7 @@ pub fn estimate_of(f: &Family, p: Point) -> Estimate {
             unroll: p.unroll as u64,
             flattened: false,
         }],
+        memories: Vec::new(),
         notes: Vec::new(),
     }
 }

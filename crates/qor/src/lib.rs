@@ -1,7 +1,8 @@
 //! Quality of Results: what a synthesis (real or estimated) says about a design.
 //!
 //! [`Qor`] holds latency (min/max cycles), the top-level initiation interval and resources;
-//! [`LoopReport`] is the per-loop breakdown shared by the estimator and report parsers;
+//! [`LoopReport`] is the per-loop breakdown shared by the estimator and report parsers,
+//! [`MemoryReport`] the per-array one (the estimator's; Vitis keeps it in csynth.rpt only);
 //! [`pareto`] defines dominance on (latency, LUT, FF, DSP, BRAM); [`stats`] has the rank and
 //! error metrics used to compare estimates with recorded results.
 
@@ -80,6 +81,55 @@ pub struct Qor {
     pub latency: Latency,
     /// Initiation interval of the top function (cycles between starts); `None` if undefined.
     pub ii: Option<u64>,
+    #[serde(flatten)]
+    pub resources: Resources,
+}
+
+/// Where an array is built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Storage {
+    Bram,
+    Lutram,
+    Uram,
+    /// Every element in its own register (completely partitioned).
+    Registers,
+    /// Outside the design: a top-level interface array (ap_memory, m_axi) or a callee's
+    /// parameter, which uses the caller's storage.
+    External,
+    /// A FIFO (`hls::stream`, `STREAM`).
+    Fifo,
+}
+
+impl std::fmt::Display for Storage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Storage::Bram => "bram",
+            Storage::Lutram => "lutram",
+            Storage::Uram => "uram",
+            Storage::Registers => "registers",
+            Storage::External => "external",
+            Storage::Fifo => "fifo",
+        })
+    }
+}
+
+/// One array of a synthesized or estimated design: how it is split into banks, where it is
+/// built and what it costs (what the "Memory" table of a Vitis csynth.rpt shows).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MemoryReport {
+    pub name: String,
+    /// The function that declares it (or has it as a parameter).
+    pub function: String,
+    pub storage: Storage,
+    /// Elements held (all banks together).
+    pub words: u64,
+    /// Bits per element.
+    pub width: u64,
+    pub banks: u64,
+    /// Partitioning of each dimension, outermost first: `-`, `cyclic N`, `block N` or
+    /// `complete N` (N banks along that dimension).
+    pub partition: Vec<String>,
     #[serde(flatten)]
     pub resources: Resources,
 }

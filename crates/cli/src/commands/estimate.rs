@@ -5,7 +5,7 @@ use crate::output::{or_undef, print_json, range, table};
 use anyhow::Result;
 use hlsseek_estimate::{estimate, Profile};
 use hlsseek_front::parse_kernel;
-use hlsseek_qor::{LoopReport, Qor};
+use hlsseek_qor::{LoopReport, MemoryReport, Qor};
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -40,6 +40,7 @@ struct EstimateReport<'a> {
     #[serde(flatten)]
     qor: Qor,
     loops: &'a [LoopReport],
+    memories: &'a [MemoryReport],
     notes: &'a [String],
     warnings: Vec<String>,
 }
@@ -64,6 +65,7 @@ pub fn run(args: EstimateArgs) -> Result<u8> {
         clock_ns: args.clock.unwrap_or(profile.default_clock_ns),
         qor: est.qor,
         loops: &est.loops,
+        memories: &est.memories,
         notes: &est.notes,
         warnings,
     };
@@ -104,6 +106,24 @@ fn print_tables(r: &EstimateReport) {
                 range(&l.latency),
                 if l.pipelined { "yes" } else { "no" }.to_string(),
                 l.unroll.to_string(),
+            ]);
+        }
+        println!("{t}");
+    }
+    if !r.memories.is_empty() {
+        let mut t = table(["array", "function", "storage", "words × bits", "banks", "partition", "BRAM18K", "URAM", "LUT", "FF"]);
+        for m in r.memories {
+            t.add_row([
+                m.name.clone(),
+                m.function.clone(),
+                m.storage.to_string(),
+                format!("{} × {}", m.words, m.width),
+                m.banks.to_string(),
+                m.partition.join(", "),
+                m.resources.bram.to_string(),
+                m.resources.uram.unwrap_or(0).to_string(),
+                m.resources.lut.to_string(),
+                m.resources.ff.to_string(),
             ]);
         }
         println!("{t}");

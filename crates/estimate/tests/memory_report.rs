@@ -1,0 +1,71 @@
+//! The per-array memory report: each array's partitioning, banks, storage and cost, hand-computed
+//! on the xcu280 (BRAM18K shapes up to 36 × 512; a bank of ≤ 1024 bits goes to LUTRAM, one LUT
+//! per 64 bits plus an output register; a completely partitioned array is registers).
+
+mod common;
+
+use hlsseek_qor::{MemoryReport, Storage};
+
+const KERNEL: &str = r#"
+#define N 1024
+void mem(int in[N], int out[N]) {
+  int banked[N];
+#pragma HLS ARRAY_PARTITION variable=banked cyclic factor=4 dim=1
+  int regs[8];
+#pragma HLS ARRAY_PARTITION variable=regs complete dim=1
+  int small[16];
+  int grid[64][32];
+#pragma HLS ARRAY_PARTITION variable=grid block factor=2 dim=2
+  for (int i = 0; i < N; i++) banked[i] = in[i];
+  for (int i = 0; i < 8; i++) regs[i] = i;
+  for (int i = 0; i < 16; i++) small[i] = i;
+  for (int i = 0; i < 64; i++)
+    for (int j = 0; j < 32; j++) grid[i][j] = i + j;
+  for (int i = 0; i < N; i++) out[i] = banked[i] + regs[i % 8] + small[i % 16] + grid[i % 64][i % 32];
+}
+"#;
+
+/// (name, storage, words, banks, partition, BRAM18K, LUT, FF)
+type Row = (&'static str, Storage, u64, u64, &'static [&'static str], u64, u64, u64);
+
+fn memory<'a>(all: &'a [MemoryReport], name: &str) -> &'a MemoryReport {
+    all.iter().find(|m| m.name == name).unwrap_or_else(|| panic!("no array {name} in {all:?}"))
+}
+
+#[test]
+fn each_array_shows_its_banks_storage_and_cost() {
+    let e = common::estimate_source("mem.c", KERNEL.to_string(), "mem");
+    let m = &e.memories;
+    assert_eq!(m.len(), 6, "{m:?}");
+    let expected: [Row; 6] = [
+        // Interface arrays are the caller's memory: listed, free.
+        ("in", Storage::External, 1024, 1, &["-"], 0, 0, 0),
+        ("out", Storage::External, 1024, 1, &["-"], 0, 0, 0),
+        // 4 banks of 256 × 32 bits: one 36 × 512 block each.
+        ("banked", Storage::Bram, 1024, 4, &["cyclic 4"], 4, 0, 0),
+        // 8 × 32 bits of flip-flops.
+        ("regs", Storage::Registers, 8, 8, &["complete 8"], 0, 0, 256),
+        // 512 bits: LUTRAM, 8 LUTs and a 32-bit output register.
+        ("small", Storage::Lutram, 16, 1, &["-"], 0, 8, 32),
+        // 2 banks of 64 × 16 × 32 bits = 32 Kbit: two blocks each.
+        ("grid", Storage::Bram, 2048, 2, &["-", "block 2"], 4, 0, 0),
+    ];
+    for (name, storage, words, banks, partition, bram, lut, ff) in expected {
+        let a = memory(m, name);
+        assert_eq!((a.function.as_str(), a.storage, a.words, a.width, a.banks), ("mem", storage, words, 32, banks), "{name}: {a:?}");
+        assert_eq!(a.partition, partition, "{name}");
+        assert_eq!((a.resources.bram, a.resources.lut, a.resources.ff), (bram, lut, ff), "{name}: {a:?}");
+    }
+    // No m_axi adapter here: the arrays are all the BRAM there is.
+    assert_eq!(m.iter().map(|a| a.resources.bram).sum::<u64>(), e.qor.resources.bram);
+}
+
+/// A `BIND_STORAGE impl=` decides the storage column too (the front-end's fixture).
+#[test]
+fn bound_storage_is_reported() {
+    let e = common::estimate_front_fixture("bind_storage.cpp", "bind_storage");
+    assert_eq!(memory(&e.memories, "lut").storage, Storage::Lutram);
+    let ultra = memory(&e.memories, "ultra");
+    assert_eq!((ultra.storage, ultra.resources.uram), (Storage::Uram, Some(1)));
+    assert_eq!(memory(&e.memories, "dflt").storage, Storage::Bram);
+}

@@ -304,7 +304,7 @@ pub(crate) fn built_storage(a: &Array, plan: &ArrayPlan, prof: &Profile) -> Buil
         }
         return Built { storage: Storage::External, words: a.elements().unwrap_or(0), res: Res::default() };
     }
-    let Some(mut n) = a.elements() else { return Built { storage: Storage::External, words: 0, res: Res::default() } };
+    let Some(mut n) = a.elements() else { return Built { storage: Storage::Unsized, words: 0, res: Res::default() } };
     let width = a.elem.bits().max(1) as u64;
     let limit = prof.merlin.single_buffer_bytes;
     if a.kind == ArrayKind::Param && limit > 0 && n.saturating_mul(width) / 8 > limit {

@@ -11,7 +11,7 @@ use crate::plan::{has_loops, merlin_partitions, plan_function, trip, unrolled_op
 use crate::profile::{ControlRules, OpTable, Profile};
 use crate::transfer;
 use hlsseek_ir::{Function, Kernel, LatencyDirective, Loop, Node, Region};
-use hlsseek_qor::{LoopReport, MemoryReport};
+use hlsseek_qor::{LoopReport, MemoryReport, Storage};
 use std::collections::HashMap;
 
 /// What a caller needs to know about a function.
@@ -126,6 +126,11 @@ impl<'k> Ctx<'k> {
             res.ff += s.states * r.ff_per_state + s.loops * r.ff_per_loop;
             for (a, p) in f.arrays.iter().zip(&env.arrays) {
                 let built = built_storage(a, p, self.prof);
+                if built.storage == Storage::Unsized {
+                    // A run-time size stops Vitis (SYNCHK-61, UG1399 "Arrays on the Interface");
+                    // an extent the front-end could not evaluate is the model's own gap.
+                    s.notes.push(format!("array {} in {}: size unknown (a run-time size, or an extent the front-end could not evaluate); its storage is not counted", a.name, f.name));
+                }
                 res.add(built.res);
                 self.memories.push(MemoryReport {
                     name: a.name.clone(),

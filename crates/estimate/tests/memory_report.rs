@@ -69,3 +69,31 @@ fn bound_storage_is_reported() {
     assert_eq!((ultra.storage, ultra.resources.uram), (Storage::Uram, Some(1)));
     assert_eq!(memory(&e.memories, "dflt").storage, Storage::Bram);
 }
+
+/// A local array sized at run time (which Vitis rejects) is listed as such, counted as nothing,
+/// and a note says so.
+#[test]
+fn an_array_of_unknown_size_is_named_not_counted() {
+    let src = "void k(int n, int out[64]) {\n  int buf[n];\n  for (int i = 0; i < 64; i++) buf[i % n] = i;\n  for (int i = 0; i < 64; i++) out[i] = buf[i % n];\n}\n";
+    let e = common::estimate_source("vla.c", src.to_string(), "k");
+    let buf = memory(&e.memories, "buf");
+    assert_eq!((buf.storage, buf.words, buf.resources.bram, buf.resources.lut), (Storage::Unsized, 0, 0, 0), "{buf:?}");
+    assert!(e.notes.iter().any(|n| n.contains("array buf in k: size unknown")), "{:?}", e.notes);
+}
+
+/// A member array takes its extents from the struct's declaration (HLSyn's aes keeps its keys
+/// in `ctx->enckey[32]`); a 2-D member keeps both dimensions.
+#[test]
+fn member_arrays_are_sized_by_their_struct() {
+    let src = "typedef struct { unsigned char key[32]; int grid[4][256]; } ctx_t;\n\
+               void k(ctx_t *ctx, int out[256]) {\n\
+                 for (int i = 0; i < 32; i++) ctx->key[i] = i;\n\
+                 for (int i = 0; i < 256; i++) out[i] = ctx->grid[i % 4][i] + ctx->key[i % 32];\n\
+               }\n";
+    let e = common::estimate_source("member.c", src.to_string(), "k");
+    let key = memory(&e.memories, "ctx->key");
+    assert_eq!((key.storage, key.words, key.width), (Storage::Lutram, 32, 8), "{key:?}");
+    let grid = memory(&e.memories, "ctx->grid");
+    assert_eq!((grid.storage, grid.words, grid.partition.len()), (Storage::Bram, 1024, 2), "{grid:?}");
+    assert!(!e.notes.iter().any(|n| n.contains("size unknown")), "{:?}", e.notes);
+}

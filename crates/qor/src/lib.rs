@@ -99,6 +99,9 @@ pub enum Storage {
     External,
     /// A FIFO (`hls::stream`, `STREAM`).
     Fifo,
+    /// A local array of unknown size (a run-time size, or an extent the estimator could not
+    /// evaluate): not counted.
+    Unsized,
 }
 
 impl std::fmt::Display for Storage {
@@ -110,6 +113,7 @@ impl std::fmt::Display for Storage {
             Storage::Registers => "registers",
             Storage::External => "external",
             Storage::Fifo => "fifo",
+            Storage::Unsized => "unsized",
         })
     }
 }

@@ -122,7 +122,7 @@ fn literal(text: &str) -> Val {
     Val { op: Operand::Int(v), ty: ScalarType::Int { bits: if long { 64 } else { 32 }, signed: !unsigned }, ap: false }
 }
 
-impl FnCx<'_> {
+impl<'a> FnCx<'a> {
     pub fn expr(&mut self, n: Node) -> Val {
         self.depth += 1;
         if self.depth > super::func::MAX_DEPTH {
@@ -568,7 +568,7 @@ impl FnCx<'_> {
                     return Some(id);
                 }
                 let loc = self.loc(base);
-                let ty = TyInfo { dims: vec![None], ..TyInfo::scalar(self.field_type(base).unwrap_or(ScalarType::I32)) };
+                let ty = TyInfo { dims: self.field_dims(base), ..TyInfo::scalar(self.field_type(base).unwrap_or(ScalarType::I32)) };
                 let id = self.add_array(name.clone(), loc, &ty, ArrayKind::Local);
                 self.scopes[0].insert(name, Var::Array(id, ty));
                 Some(id)
@@ -646,7 +646,8 @@ impl FnCx<'_> {
         Some((id, vec![e], op.into_iter().collect()))
     }
 
-    fn field_type(&self, n: Node) -> Option<ScalarType> {
+    /// The struct type of the base of `s.f` / `p->f` / `a[i].f`, and the field's name.
+    fn field_of(&self, n: Node) -> Option<(String, &'a str)> {
         let field = n.field("field").map(|f| self.text(f))?;
         let base = n.field("argument")?;
         let (b, _) = self.flatten_subscript(base);
@@ -654,13 +655,27 @@ impl FnCx<'_> {
             Some((Var::Scalar(t) | Var::Array(_, t) | Var::Const(_, t), _)) => t.struct_name,
             None => None,
         }?;
+        Some((sname, field))
+    }
+
+    fn field_type(&self, n: Node) -> Option<ScalarType> {
+        let (sname, field) = self.field_of(n)?;
         if sname.starts_with("ap_axi") || sname == "axis" {
             return match field {
                 "data" => None,
                 _ => Some(ScalarType::Int { bits: 1, signed: false }),
             };
         }
-        self.g.structs.get(&sname)?.fields.get(field).copied()
+        self.g.structs.get(&sname)?.fields.get(field).map(|(t, _)| *t)
+    }
+
+    /// Extents of a member array (`s.m`, `p->m`), one unknown dimension when the struct's
+    /// declaration does not say.
+    fn field_dims(&self, n: Node) -> Vec<Option<u64>> {
+        self.field_of(n)
+            .and_then(|(sname, field)| self.g.structs.get(&sname)?.fields.get(field).map(|(_, dims)| dims.clone()))
+            .filter(|dims| !dims.is_empty())
+            .unwrap_or_else(|| vec![None])
     }
 
     /// `a[i].f` / `p->f` on an array of structs: the element access with the field's type.

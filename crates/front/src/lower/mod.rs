@@ -21,7 +21,8 @@ use types::{unwrap_declarator, TyInfo};
 
 pub struct StructInfo {
     pub bits: u64,
-    pub fields: HashMap<String, ScalarType>,
+    /// Per field: element type and extents (empty for a scalar field).
+    pub fields: HashMap<String, (ScalarType, Vec<Option<u64>>)>,
 }
 
 pub struct FuncSig {
@@ -252,10 +253,8 @@ impl<'t> Collect<'_, 't> {
             }
             if matches!(tn.kind(), "struct_specifier" | "class_specifier" | "union_specifier") {
                 if let Some(body) = tn.field("body") {
-                    let fields = self.g.struct_fields(body, self.src);
-                    let bits = fields.iter().map(|(_, t, k)| t.bits() as u64 * k).sum::<u64>().max(1);
-                    let fields = fields.into_iter().map(|(f, t, _)| (f, t)).collect();
-                    self.g.structs.insert(name.clone(), StructInfo { bits, fields });
+                    let info = self.g.struct_info(body, self.src);
+                    self.g.structs.insert(name.clone(), info);
                     t.struct_name = Some(name.clone());
                 }
             }
@@ -273,10 +272,8 @@ impl<'t> Collect<'_, 't> {
             }
         }
         let Some(name) = n.field("name") else { return };
-        let fields = self.g.struct_fields(body, self.src);
-        let bits = fields.iter().map(|(_, t, k)| t.bits() as u64 * k).sum::<u64>().max(1);
-        let fields = fields.into_iter().map(|(f, t, _)| (f, t)).collect();
-        self.g.structs.insert(self.src[name.byte_range()].to_string(), StructInfo { bits, fields });
+        let info = self.g.struct_info(body, self.src);
+        self.g.structs.insert(self.src[name.byte_range()].to_string(), info);
     }
 
     fn enum_def(&mut self, n: Node) {

@@ -3,7 +3,8 @@
 
 use crate::syntax::NodeExt;
 use super::consts::eval_const;
-use super::Globals;
+use super::{Globals, StructInfo};
+use std::collections::HashMap;
 use hlsseek_ir::ScalarType;
 use tree_sitter::Node;
 
@@ -105,7 +106,7 @@ impl Globals {
             "template_type" | "template_function" => self.template_type(n, src, depth),
             "struct_specifier" | "class_specifier" | "union_specifier" => {
                 if let Some(body) = n.field("body") {
-                    let bits = self.struct_bits(body, src);
+                    let bits = self.struct_info(body, src).bits;
                     let name = n.field("name").map(|x| src[x.byte_range()].to_string());
                     TyInfo { struct_name: name, ..TyInfo::scalar(int(bits.clamp(1, u16::MAX as u64) as u16, false)) }
                 } else if let Some(name) = n.field("name") {
@@ -187,13 +188,11 @@ impl Globals {
         }
     }
 
-    /// Summed width of a struct's fields (arrays of fields multiplied out).
-    pub fn struct_bits(&self, body: Node, src: &str) -> u64 {
-        self.struct_fields(body, src).iter().map(|(_, t, n)| t.bits() as u64 * n).sum::<u64>().max(1)
-    }
-
-    pub fn struct_fields(&self, body: Node, src: &str) -> Vec<(String, ScalarType, u64)> {
-        let mut out = Vec::new();
+    /// A struct's fields, in order: name, element type and extents (outermost first; `None`
+    /// where the extent is not a constant), and its summed width (arrays multiplied out).
+    pub fn struct_info(&self, body: Node, src: &str) -> StructInfo {
+        let mut fields = HashMap::new();
+        let mut bits = 0u64;
         let mut c = body.walk();
         for f in body.named_children(&mut c) {
             if f.kind() != "field_declaration" {
@@ -206,18 +205,20 @@ impl Globals {
                 if decl.is_function {
                     continue;
                 }
-                let count: u64 = decl
+                let dims: Vec<Option<u64>> = decl
                     .dims
                     .iter()
-                    .map(|d| d.and_then(|x| eval_const(x, src, self, &Default::default())).unwrap_or(1).max(0) as u64)
-                    .product::<u64>()
-                    .saturating_mul(base.dims.iter().map(|d| d.unwrap_or(1)).product());
+                    .map(|d| d.and_then(|x| eval_const(x, src, self, &Default::default())).map(|v| v.max(0) as u64))
+                    .chain(base.dims.iter().copied())
+                    .collect();
+                let count: u64 = dims.iter().map(|d| d.unwrap_or(1)).product();
+                bits += base.scalar.bits() as u64 * count;
                 if let Some(name) = decl.name {
-                    out.push((name, base.scalar, count));
+                    fields.insert(name, (base.scalar, dims));
                 }
             }
         }
-        out
+        StructInfo { bits: bits.max(1), fields }
     }
 }
 

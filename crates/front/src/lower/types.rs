@@ -188,8 +188,8 @@ impl Globals {
         }
     }
 
-    /// A struct's fields, in order: name, element type and extents (outermost first; `None`
-    /// where the extent is not a constant), and its summed width (arrays multiplied out).
+    /// A struct's fields (name → element type and extents, outermost first, `None` where an
+    /// extent is not a constant) and its summed width (arrays multiplied out).
     pub fn struct_info(&self, body: Node, src: &str) -> StructInfo {
         let mut fields = HashMap::new();
         let mut bits = 0u64;

@@ -199,16 +199,15 @@ impl<'a> Planner<'a> {
         if m.refuse_overlapping_parallel && l.carried.iter().any(|c| c.through_memory) {
             return Some("its copies would overlap in memory".into());
         }
-        if m.refuse_unsplittable_parallel && coarse_grained(l, self.prof) {
-            if let Some(array) = unsplittable_array(l, self.arrays) {
+        if (m.refuse_unsplittable_parallel || m.refuse_shared_scalar_parallel) && coarse_grained(l, self.prof) {
+            if let Some(array) = unsplittable_array(l, self.arrays).filter(|_| m.refuse_unsplittable_parallel) {
                 return Some(format!("its copies cannot each get their own part of `{array}`"));
             }
-        }
-        // Only a full PARALLEL: after a partial one the recorded designs run orders of magnitude
-        // slower than the loop as written, with no on-chip buffers (stencil's `temp`,
-        // gemm-ncubed's `i_col`); what Merlin builds then is not modelled, the copies stay.
-        if m.refuse_shared_scalar_parallel && full && coarse_grained(l, self.prof) {
-            if let Some(x) = l.outer_writes.first() {
+            // Only a full PARALLEL: after a partial one the recorded designs run orders of
+            // magnitude slower than the loop as written, with no on-chip buffers (stencil's
+            // `temp`, gemm-ncubed's `i_col`); what Merlin builds then is not modelled, the
+            // copies stay.
+            if let Some(x) = l.outer_writes.first().filter(|_| m.refuse_shared_scalar_parallel && full) {
                 return Some(format!("its copies would all write `{x}`, declared outside it"));
             }
         }
@@ -483,7 +482,8 @@ fn unsplittable_array<'a>(l: &Loop, arrays: &'a [hlsseek_ir::Array]) -> Option<&
 }
 
 /// Every memory access of `r` (nested loops and branches included, callees not), with whether
-/// it writes.
+/// it is a store (a stream write is not: streams are arrays of their own kind, never a
+/// function's parameter arrays or the arrays Merlin splits).
 pub(crate) fn collect_accesses(r: &Region, f: &mut dyn FnMut(&hlsseek_ir::Access, bool)) {
     for n in &r.nodes {
         match n {

@@ -3,7 +3,8 @@
 //! `PARALLEL` copies where their buffers are refilled (`⌈bytes / bus⌉ + burst set-up` each).
 
 use crate::profile::Profile;
-use hlsseek_ir::{ArrayKind, Function, Loop, Node, OpKind, Region};
+use crate::plan::collect_accesses;
+use hlsseek_ir::{ArrayKind, Function, Loop, Region};
 
 /// Merlin `TILE FACTOR=t` on `l` (with `merlin.tile_buffers`): each tile gets on-chip buffers
 /// for the top-level arrays that `l`'s variable indexes, filled (and written back) by one burst
@@ -66,24 +67,13 @@ fn param_bursts(f: &Function, r: &Region, var: Option<&str>, share: (u64, u64), 
 
 /// Whether `array` is read / written in `r` (only by accesses whose index involves `var`, if given).
 fn scan_rw(r: &Region, array: u32, var: Option<&str>, rd: &mut bool, wr: &mut bool) {
-    for n in &r.nodes {
-        match n {
-            Node::Op(op) => {
-                let hit = |a: &hlsseek_ir::Access| a.array.0 == array && var.is_none_or(|v| a.index.iter().any(|e| e.coeff(v) != 0));
-                if op.access.as_ref().is_some_and(hit) {
-                    match op.kind {
-                        OpKind::Store | OpKind::StreamWrite => *wr = true,
-                        _ => *rd = true,
-                    }
-                }
+    collect_accesses(r, &mut |a, store| {
+        if a.array.0 == array && var.is_none_or(|v| a.index.iter().any(|e| e.coeff(v) != 0)) {
+            if store {
+                *wr = true;
+            } else {
+                *rd = true;
             }
-            Node::Loop(l) => scan_rw(&l.body, array, var, rd, wr),
-            Node::Branch(b) => {
-                scan_rw(&b.then_region, array, var, rd, wr);
-                scan_rw(&b.else_region, array, var, rd, wr);
-            }
-            Node::Call(_) => {}
         }
-    }
+    });
 }
-

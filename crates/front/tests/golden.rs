@@ -146,3 +146,8 @@ fn outer_scalar_writes() {
 fn affine_scalars() {
     insta::assert_snapshot!(summary(&fixture(&["affine_scalars.c"]), "affine_scalars"));
 }
+
+#[test]
+fn countdown_loops() {
+    insta::assert_snapshot!(summary(&fixture(&["countdown.c"]), "countdown"));
+}

@@ -225,7 +225,7 @@ pub fn lower_function(
     }
     let body = n.field("body");
     if let Some(b) = body {
-        collect_assigned(b, src, &mut cx.assigned, 0);
+        collect_assigned(b, src, &mut cx.assigned);
     }
     cx.scopes.push(HashMap::new());
     cx.regions[0].scope_base = cx.scopes.len();
@@ -251,7 +251,7 @@ pub fn lower_function(
 }
 
 /// Names assigned anywhere under `n` (left of `=`, `op=`, `++`, `--`): one cursor walk.
-fn collect_assigned(n: Node, src: &str, out: &mut HashMap<String, u32>, _depth: u32) {
+pub(super) fn collect_assigned(n: Node, src: &str, out: &mut HashMap<String, u32>) {
     let mut c = n.walk();
     let mut depth = 0u32;
     loop {
@@ -897,7 +897,9 @@ impl<'a> FnCx<'a> {
         self.open_region();
         match n.kind() {
             "while_statement" => {
-                if let Some(c) = n.field("condition") {
+                // A counted test is the loop's counter, as in a `for` header; other tests are
+                // work in the body.
+                if let Some(c) = n.field("condition").filter(|_| var.is_none()) {
                     let inner = c.field("value").unwrap_or(c);
                     self.expr(inner);
                 }
@@ -955,8 +957,11 @@ impl<'a> FnCx<'a> {
         let mut carried = deps::scalar_deps(&body, &body_cx, var.as_deref());
         carried.extend(deps::memory_deps(&body, var.as_deref(), &self.arrays));
         let carried = deps::apply_directives(carried, &frame.directives.dependences);
-        // The loop's writes reach the parent as opaque values.
-        for x in &body_cx.written {
+        // The loop's writes reach the parent as opaque values; so does a counter declared
+        // outside the header, whose stepping was not lowered as work.
+        let declared_in_header = n.field("initializer").is_some_and(|i| i.kind() == "declaration");
+        let counter = var.as_ref().filter(|_| !declared_in_header);
+        for x in body_cx.written.iter().chain(counter) {
             if let Some((Var::Scalar(ty), _)) = self.lookup(x) {
                 self.region().defs.insert(x.clone(), Val { op: Operand::Scalar(x.clone()), ty: ty.scalar, ap: ty.ap });
             }
@@ -989,6 +994,7 @@ impl<'a> FnCx<'a> {
     fn loop_header(&mut self, n: Node) -> (Option<String>, TripCount, Option<(i64, i64)>) {
         match n.kind() {
             "for_statement" => super::trip::for_header(self, n),
+            "while_statement" => super::trip::while_header(self, n),
             "for_range_loop" => {
                 let var = n.field("declarator").and_then(|d| unwrap_declarator(d, self.src).name);
                 if let Some(v) = &var {

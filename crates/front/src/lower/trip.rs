@@ -1,5 +1,6 @@
-//! `for` headers: induction variable, bounds, step, and the trip count (constant, derived from
-//! enclosing induction variables, or unknown).
+//! Loop headers: induction variable, bounds, step, and the trip count (constant, derived from
+//! enclosing induction variables, or unknown). `for` headers with an update, and count-down
+//! tests (`while (i--)`, `for (i = 8; --i; )`) whose counter's value on entry is known.
 
 use crate::syntax::NodeExt;
 use super::consts::{eval_const, Env};
@@ -37,7 +38,19 @@ pub fn for_header(cx: &mut FnCx, n: Node) -> (Option<String>, TripCount, Option<
         return (None, TripCount::unknown(), None);
     };
     if upd.is_none() {
-        return (None, TripCount::unknown(), None);
+        // `for (i = 8; --i; )`: the test is the update.
+        let counted = cond.and_then(|c| countdown_test(c, src)).filter(|(v, _)| *v == var).and_then(|(v, pre)| {
+            let entry = match inits.iter().find(|(x, _)| *x == v) {
+                Some((_, init)) => eval_const((*init)?, src, cx.g, &cx.env)?,
+                None => entry_value(cx, &v)?,
+            };
+            let body = n.field("body")?;
+            countdown(cx, body, &v, entry, pre)
+        });
+        return match counted {
+            Some((trip, range)) => (Some(var), trip, range),
+            None => (None, TripCount::unknown(), None),
+        };
     }
     let step = upd.map(|(_, s)| s);
     let lower = inits.iter().find(|(v, _)| *v == var).and_then(|(_, e)| *e);
@@ -114,6 +127,70 @@ pub fn for_header(cx: &mut FnCx, n: Node) -> (Option<String>, TripCount, Option<
         TripCount { min: Some(min), max: Some(max), avg: Some(avg), source: TripSource::Derived }
     };
     (Some(var), trip, range)
+}
+
+/// `while (i--)`, `while (--i > 0)`: the counter, the trip count and the counter's range in
+/// the body, where the counter's value on entry is a known constant and the body does not
+/// assign it. Otherwise no counter and an unknown trip count.
+pub fn while_header(cx: &mut FnCx, n: Node) -> (Option<String>, TripCount, Option<(i64, i64)>) {
+    let counted = n.field("condition").and_then(|c| countdown_test(c, cx.src)).and_then(|(v, pre)| {
+        let entry = entry_value(cx, &v)?;
+        let (trip, range) = countdown(cx, n.field("body")?, &v, entry, pre)?;
+        Some((v, trip, range))
+    });
+    match counted {
+        Some((v, trip, range)) => (Some(v), trip, range),
+        None => (None, TripCount::unknown(), None),
+    }
+}
+
+/// The constant a scalar holds where the loop starts (its last assignment in the enclosing
+/// region was a constant).
+fn entry_value(cx: &mut FnCx, var: &str) -> Option<i64> {
+    cx.region().defs.get(var).and_then(|v| v.op.as_int())
+}
+
+/// Trip count and body range of a loop that tests `var` against zero as it counts it down from
+/// `entry`, decrementing before the test (`--i`) when `pre`. `None` where the body assigns
+/// the counter or the count would run past zero (wrapping is type-dependent).
+fn countdown(cx: &FnCx, body: Node, var: &str, entry: i64, pre: bool) -> Option<(TripCount, Option<(i64, i64)>)> {
+    let mut written = std::collections::HashMap::new();
+    super::func::collect_assigned(body, cx.src, &mut written);
+    if written.contains_key(var) || entry < 0 || (pre && entry == 0) {
+        return None;
+    }
+    // Post-decrement: the body sees entry-1 … 0; pre-decrement: entry-1 … 1.
+    let (tc, lowest) = if pre { (entry - 1, 1) } else { (entry, 0) };
+    let range = (tc > 0).then_some((lowest, entry - 1));
+    Some((TripCount::constant(tc as u64), range))
+}
+
+/// A test that counts its variable down to zero: `i--` or `--i`, alone or compared `> 0` /
+/// `!= 0`. The variable, and whether it is decremented before the test.
+fn countdown_test(n: Node, src: &str) -> Option<(String, bool)> {
+    match n.kind() {
+        "update_expression" => {
+            let (a, op) = (n.field("argument")?, n.field("operator")?);
+            if a.kind() != "identifier" || &src[op.byte_range()] != "--" {
+                return None;
+            }
+            Some((src[a.byte_range()].to_string(), op.start_byte() < a.start_byte()))
+        }
+        "binary_expression" => {
+            let op = &src[n.field("operator")?.byte_range()];
+            if !matches!(op, ">" | "!=") || const_of(n.field("right")?, src) != Some(0) {
+                return None;
+            }
+            countdown_test(n.field("left")?, src)
+        }
+        "parenthesized_expression" | "condition_clause" => {
+            let mut c = n.walk();
+            let inner = n.named_children(&mut c).last()?;
+            countdown_test(inner, src)
+        }
+        "cast_expression" => countdown_test(n.field("value")?, src),
+        _ => None,
+    }
 }
 
 /// Trip count and the smallest/largest value the variable takes.

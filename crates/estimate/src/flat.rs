@@ -42,7 +42,7 @@ pub(crate) struct Flat<'k, 'e> {
     pub callee_res: Res,
     /// Result bits held in pipeline registers (bits × stages, weighted by copies).
     pub reg_bits: f64,
-    /// Largest II a called pipelined function imposes.
+    /// Largest interval a called function imposes on a pipeline around the call.
     pub call_ii: u64,
     /// Multiplexer bits for dynamic-bank reads of partitioned arrays.
     pub mux_bits: f64,
@@ -116,7 +116,7 @@ impl<'k, 'e> Flat<'k, 'e> {
                     match self.summaries.get(&c.callee) {
                         Some(s) => {
                             self.callee_res.add(s.res.scaled(copies));
-                            if let Some(ii) = s.ii {
+                            if let Some(ii) = s.interval() {
                                 self.call_ii = self.call_ii.max(ii);
                             }
                             start + s.lat.hi.unwrap_or(0) as f64

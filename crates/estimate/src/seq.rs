@@ -24,6 +24,19 @@ pub(crate) struct Summary {
     pub inline: bool,
 }
 
+impl Summary {
+    /// Cycles between two calls of a function that is its own module: its II where pipelined
+    /// or dataflow, else its latency + 1 (a sequential module takes the next call only once it
+    /// has finished: the interval Vitis reports for it). An inlined function has none: its
+    /// operations are scheduled in the caller.
+    pub fn interval(&self) -> Option<u64> {
+        if self.inline {
+            return None;
+        }
+        self.ii.or(self.lat.hi.map(|l| l + 1))
+    }
+}
+
 pub(crate) struct Ctx<'k> {
     pub kernel: &'k Kernel,
     pub prof: &'k Profile,

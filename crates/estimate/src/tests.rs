@@ -493,6 +493,33 @@ fn sequential_loop_and_call() {
     assert_eq!(e.qor.resources.dsp, 3);
 }
 
+/// A loop calling a function that is its own (sequential) module cannot start iterations
+/// faster than the module takes calls: its II is at least the callee's latency + 1, pipelined or
+/// not (aes's round loop calling `aes_subBytes`, whose loop kept it a module).
+#[test]
+fn pipelined_loop_waits_for_a_sequential_callee() {
+    let p = prof();
+    let c = &p.control;
+    let t = ScalarType::I32;
+    let mut b = B::new();
+    let ld = b.load(0, vec![aff(&[("k", 1)], 0)], t);
+    let m = b.op(OpKind::Mul, t, vec![Operand::Op(ld.id), Operand::Scalar("y".into())]);
+    let st = b.store(0, vec![aff(&[("k", 1)], 0)], &m);
+    let mut inner = b.lp("k", 10, ops(vec![ld, m, st]));
+    inner.directives.pipeline = Some(pipe(None, true, false, Dialect::Hls));
+    let callee = func("scale", vec![array("x", t, &[10], ArrayKind::Param)], vec![Node::Loop(inner)]);
+    let call = Node::Call(Call { callee: "scale".into(), loc: Loc::default(), array_args: vec![(0, ArrayId(0))] });
+    let mut outer = b.lp("r", 13, vec![call]);
+    outer.directives.pipeline = Some(pipe(None, false, false, Dialect::Hls));
+    let top = func("top", vec![array("v", t, &[10], ArrayKind::Param)], vec![Node::Loop(outer)]);
+    let e = est(&kernel(vec![top, callee]));
+    let callee_lat = 10 * (3 + c.seq_iter_overhead) + c.seq_loop_exit;
+    let outer_report = e.loops.iter().find(|l| l.name == "L_r").expect("outer loop reported");
+    assert!(outer_report.pipelined);
+    assert_eq!(outer_report.ii, Some(callee_lat + 1), "{outer_report:?}");
+    assert!(top_lat(&e) >= 13 * (callee_lat + 1));
+}
+
 mod props {
     use super::*;
     use proptest::prelude::*;

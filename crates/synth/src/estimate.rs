@@ -47,10 +47,10 @@ impl Backend for EstimateBackend {
         "estimate"
     }
 
-    /// The workspace version: the estimator's model ships with hlsseek, so a new release is
-    /// what changes its answers.
+    /// The workspace version and a fingerprint of the model's sources (build.rs): the model
+    /// changes between releases too, and the store must not serve an older model's answers.
     fn version(&self) -> String {
-        format!("hlsseek-estimate {}", env!("CARGO_PKG_VERSION"))
+        format!("hlsseek-estimate {} model {}", env!("CARGO_PKG_VERSION"), env!("HLSSEEK_MODEL_FINGERPRINT"))
     }
 
     fn default_target(&self) -> Target {
@@ -63,7 +63,23 @@ impl Backend for EstimateBackend {
             result: crate::synthesizer::guard(|| self.run(req)),
             seconds: start.elapsed().as_secs_f64(),
             tool: "hlsseek-estimate".into(),
-            tool_version: env!("CARGO_PKG_VERSION").into(),
+            tool_version: format!("{} model {}", env!("CARGO_PKG_VERSION"), env!("HLSSEEK_MODEL_FINGERPRINT")),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Inside the workspace the version names the model's sources (build.rs), so a changed
+    /// model gets new store keys instead of an older model's stored answers.
+    #[test]
+    fn the_version_names_the_model() {
+        let v = EstimateBackend::default().version();
+        let prefix = format!("hlsseek-estimate {} model ", env!("CARGO_PKG_VERSION"));
+        let fingerprint = v.strip_prefix(&prefix).unwrap_or_else(|| panic!("{v}"));
+        assert_eq!(fingerprint.len(), 12, "{v}");
+        assert!(fingerprint.chars().all(|c| c.is_ascii_hexdigit()), "{v}");
     }
 }

@@ -23,6 +23,28 @@ pub fn or_undef<T: std::fmt::Display>(v: Option<T>) -> String {
     v.map_or_else(|| "undef".to_string(), |v| v.to_string())
 }
 
+/// One row per array: where it is built, its size, banks, partitioning and cost (`estimate`,
+/// and `synth` where the backend reports memories). Sizes a report does not give are `?`.
+pub fn memory_table(memories: &[hlsseek_qor::MemoryReport]) -> Table {
+    let mut t = table(["array", "function", "storage", "words × bits", "banks", "partition", "BRAM18K", "URAM", "LUT", "FF"]);
+    for m in memories {
+        let size = if m.width == 0 { "?".to_string() } else { format!("{} × {}", m.words, m.width) };
+        t.add_row([
+            m.name.clone(),
+            m.function.clone(),
+            m.storage.to_string(),
+            size,
+            m.banks.to_string(),
+            m.partition.join(", "),
+            m.resources.bram.to_string(),
+            m.resources.uram.unwrap_or(0).to_string(),
+            m.resources.lut.to_string(),
+            m.resources.ff.to_string(),
+        ]);
+    }
+    t
+}
+
 /// A latency range as `min` or `min..max`.
 pub fn range(l: &hlsseek_qor::Latency) -> String {
     match (l.min, l.max) {

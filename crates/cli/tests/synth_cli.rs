@@ -59,7 +59,9 @@ fn estimate_is_stored_then_served_from_the_store() {
     let j2 = json_of(&run());
     assert_eq!(j2["cached"], true);
     assert_eq!(j2["key"], j1["key"]);
-    for field in ["latency", "ii", "lut", "ff", "dsp", "bram", "loops"] {
+    // The estimator's per-array report (a, b, c: interface arrays) survives the store.
+    assert_eq!(j1["memories"].as_array().map(Vec::len), Some(3), "{j1}");
+    for field in ["latency", "ii", "lut", "ff", "dsp", "bram", "loops", "memories"] {
         assert_eq!(j2[field], j1[field], "{field}");
     }
 

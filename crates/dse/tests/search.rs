@@ -19,7 +19,7 @@ fn counting(fail_on: Option<&'static str>) -> Arc<ScriptedBackend> {
         }
         let k = parse_kernel(&r.files, &r.top, &FrontOptions::default()).expect("pool designs parse");
         let e = estimate(&k, &Profile::builtin("vu9p").unwrap(), Some(4.0)).expect("estimate");
-        Ok(QorReport { qor: e.qor, loops: Vec::new(), notes: Vec::new() })
+        Ok(QorReport { qor: e.qor, ..QorReport::default() })
     }))
 }
 

@@ -2,7 +2,7 @@
 //!
 //! [`Qor`] holds latency (min/max cycles), the top-level initiation interval and resources;
 //! [`LoopReport`] is the per-loop breakdown shared by the estimator and report parsers,
-//! [`MemoryReport`] the per-array one (the estimator's; Vitis keeps it in csynth.rpt only);
+//! [`MemoryReport`] the per-array one (the estimator's, and Vitis's from its csynth.rpt);
 //! [`pareto`] defines dominance on (latency, LUT, FF, DSP, BRAM); [`stats`] has the rank and
 //! error metrics used to compare estimates with recorded results.
 
@@ -126,9 +126,10 @@ pub struct MemoryReport {
     /// The function that declares it (or has it as a parameter).
     pub function: String,
     pub storage: Storage,
-    /// Elements held (all banks together).
+    /// Elements held (all banks together); 0 where the source does not say (a Vitis 2022+
+    /// csynth.rpt lists no sizes).
     pub words: u64,
-    /// Bits per element.
+    /// Bits per element; 0 where the source does not say.
     pub width: u64,
     pub banks: u64,
     /// Partitioning of each dimension, outermost first: `-`, `cyclic N`, `block N` or

@@ -56,7 +56,7 @@ fn setup(fail: &[usize]) -> Setup {
             return Err(SynthFailure::new(FailureKind::Timeout, "ran past the limit"));
         }
         match answers.get(text) {
-            Some(q) => Ok(QorReport { qor: *q, loops: vec![], notes: vec![] }),
+            Some(q) => Ok(QorReport { qor: *q, ..QorReport::default() }),
             None => Err(SynthFailure::new(FailureKind::NotRecorded, "unknown")),
         }
     })

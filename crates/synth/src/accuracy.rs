@@ -361,7 +361,7 @@ mod tests {
     }
 
     fn outcome(group: &str, name: &str, truth: Qor, est: Result<Qor, &str>) -> Outcome {
-        let result = est.map(|q| (QorReport { qor: q, loops: vec![], notes: vec![] }, 0.001)).map_err(str::to_string);
+        let result = est.map(|q| (QorReport { qor: q, ..QorReport::default() }, 0.001)).map_err(str::to_string);
         Outcome { group: group.into(), name: name.into(), truth: Some(truth), result }
     }
 

@@ -32,7 +32,7 @@ impl EstimateBackend {
             };
             SynthFailure::new(kind, e.to_string())
         })?;
-        Ok(QorReport { qor: est.qor, loops: est.loops, notes: est.notes })
+        Ok(QorReport { qor: est.qor, loops: est.loops, memories: est.memories, notes: est.notes })
     }
 }
 

@@ -1,7 +1,7 @@
 //! What goes into a synthesis and what comes out of it.
 
 use hlsseek_front::SourceFile;
-use hlsseek_qor::{LoopReport, Qor};
+use hlsseek_qor::{LoopReport, MemoryReport, Qor};
 use serde::{Deserialize, Serialize};
 
 /// A device part and clock period.
@@ -20,12 +20,15 @@ pub struct SynthRequest {
     pub clock_ns: f64,
 }
 
-/// A successful synthesis: the design's QoR and its loops.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// A successful synthesis: the design's QoR, its loops and its memories.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct QorReport {
     pub qor: Qor,
     #[serde(default)]
     pub loops: Vec<LoopReport>,
+    /// Per-array storage, where the backend knows it (the estimator; Vitis's csynth.rpt).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub memories: Vec<MemoryReport>,
     /// What the answer rests on that a reader should know (estimator assumptions, a dataset's
     /// own caveats about the record).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

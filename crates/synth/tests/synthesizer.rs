@@ -24,7 +24,7 @@ fn fake() -> Arc<ScriptedBackend> {
                 Err(SynthFailure::new(FailureKind::Unavailable, "no tool"))
             } else {
                 let qor = Qor { latency: Latency::exact(7), ii: Some(1), resources: Resources { lut: text.len() as u64, ..Default::default() } };
-                Ok(QorReport { qor, loops: vec![], notes: vec![] })
+                Ok(QorReport { qor, ..QorReport::default() })
             }
         })
         .with_delay(Duration::from_millis(20)),

@@ -49,6 +49,12 @@ fi
 /// A stand-in `vitis_hls` that checks what hlsseek gave it, counts its runs, and leaves a real
 /// report where Vitis would.
 fn fake_vitis(dir: &Path, report: &Path) -> PathBuf {
+    fake_vitis_with_text_report(dir, report, None)
+}
+
+/// The same, also leaving `text_report` as the csynth.rpt beside the csynth.xml.
+fn fake_vitis_with_text_report(dir: &Path, report: &Path, text_report: Option<&Path>) -> PathBuf {
+    let copy_text = text_report.map_or(String::new(), |t| format!("cp \"{}\" {}/{}/syn/report/csynth.rpt\n", t.display(), tcl::PROJECT, tcl::SOLUTION));
     script(
         dir,
         "vitis_hls",
@@ -60,7 +66,7 @@ echo run >> "{count}"
 echo "INFO: [HLS 200-10] Running synthesis"
 mkdir -p {proj}/{sol}/syn/report
 cp "{report}" {proj}/{sol}/syn/report/csynth.xml
-"#,
+{copy_text}"#,
             count = dir.join("runs").display(),
             proj = tcl::PROJECT,
             sol = tcl::SOLUTION,
@@ -124,6 +130,29 @@ fn spawn_parse_and_store_with_a_stand_in_tool() {
     use hlsseek_store::ResultStore;
     let stats = store.stats().unwrap();
     assert_eq!((stats.results, stats.hits, stats.misses), (1, 1, 1));
+}
+
+/// The csynth.rpt beside the report gives the memories (AutoBridge's stencil: 128 FIFO
+/// buffers of one BRAM18K each, the `Memory` row of its utilisation summary); a text report
+/// that cannot be read costs only them, with a note.
+#[test]
+fn memories_come_from_the_text_report_beside_the_xml() {
+    let (Some(xml), Some(rpt)) = (report("autobridge-stencil-compute/csynth.xml"), report("autobridge-stencil-compute/csynth.rpt")) else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let tool = fake_vitis_with_text_report(dir.path(), &xml, Some(&rpt));
+    let out = backend(tool, &dir.path().join("work"), Duration::from_secs(60)).synthesize(&request());
+    let r = out.result.unwrap_or_else(|f| panic!("{f}"));
+    assert_eq!(r.memories.len(), 128);
+    assert_eq!(r.memories.iter().map(|m| m.resources.bram).sum::<u64>(), 128);
+    assert!(r.memories.iter().all(|m| m.function == "compute"));
+
+    let garbage = dir.path().join("garbage.rpt");
+    std::fs::write(&garbage, "not a report\n").unwrap();
+    let tool = fake_vitis_with_text_report(dir.path(), &xml, Some(&garbage));
+    let out = backend(tool, &dir.path().join("work2"), Duration::from_secs(60)).synthesize(&request());
+    let r = out.result.unwrap_or_else(|f| panic!("{f}"));
+    assert!(r.memories.is_empty());
+    assert!(r.notes.iter().any(|n| n.contains("csynth.rpt") && n.contains("no per-array memories")), "{:?}", r.notes);
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! `hlsseek estimate`: parse a kernel and print the analytical estimate.
 
 use crate::input::load_sources;
-use crate::output::{or_undef, print_json, range, table};
+use crate::output::{memory_table, or_undef, print_json, range, table};
 use anyhow::Result;
 use hlsseek_estimate::{estimate, Profile};
 use hlsseek_front::parse_kernel;
@@ -111,22 +111,7 @@ fn print_tables(r: &EstimateReport) {
         println!("{t}");
     }
     if !r.memories.is_empty() {
-        let mut t = table(["array", "function", "storage", "words × bits", "banks", "partition", "BRAM18K", "URAM", "LUT", "FF"]);
-        for m in r.memories {
-            t.add_row([
-                m.name.clone(),
-                m.function.clone(),
-                m.storage.to_string(),
-                format!("{} × {}", m.words, m.width),
-                m.banks.to_string(),
-                m.partition.join(", "),
-                m.resources.bram.to_string(),
-                m.resources.uram.unwrap_or(0).to_string(),
-                m.resources.lut.to_string(),
-                m.resources.ff.to_string(),
-            ]);
-        }
-        println!("{t}");
+        println!("{}", memory_table(r.memories));
     }
     for n in r.notes {
         println!("note: {n}");

@@ -1,9 +1,9 @@
 //! `hlsseek synth`: synthesize one design through a backend, with the result store in front.
 
-use crate::output::{or_undef, print_json, range, table};
+use crate::output::{memory_table, or_undef, print_json, range, table};
 use anyhow::{bail, Context, Result};
 use hlsseek_front::{FrontOptions, SourceFile};
-use hlsseek_qor::{Latency, LoopReport};
+use hlsseek_qor::{Latency, LoopReport, MemoryReport};
 use hlsseek_synth::estimate::EstimateBackend;
 use hlsseek_synth::recorded::RecordedBackend;
 use hlsseek_synth::vitis::{VitisBackend, VitisConfig};
@@ -104,6 +104,8 @@ struct SynthReport<'a> {
     bram: Option<u64>,
     uram: Option<u64>,
     loops: &'a [LoopReport],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    memories: &'a [MemoryReport],
     notes: &'a [String],
     failure: Option<Failure<'a>>,
     seconds: f64,
@@ -237,9 +239,9 @@ pub(crate) fn read_design(paths: &[PathBuf]) -> Result<(Vec<SourceFile>, FrontOp
 
 fn to_report<'a>(req: &'a SynthRequest, backend: &'a dyn Backend, done: &'a Synthesized, store: Option<String>) -> SynthReport<'a> {
     let o = &done.outcome;
-    let (qor, loops, notes, failure): (_, &[LoopReport], &[String], _) = match &o.result {
-        Ok(r) => (Some(r.qor), &r.loops, &r.notes, None),
-        Err(f) => (f.qor.as_deref().copied(), &[], &[], Some(Failure { kind: f.kind.as_str(), message: &f.message })),
+    let (qor, loops, memories, notes, failure): (_, &[LoopReport], &[MemoryReport], &[String], _) = match &o.result {
+        Ok(r) => (Some(r.qor), &r.loops, &r.memories, &r.notes, None),
+        Err(f) => (f.qor.as_deref().copied(), &[], &[], &[], Some(Failure { kind: f.kind.as_str(), message: &f.message })),
     };
     SynthReport {
         top: &req.top,
@@ -258,6 +260,7 @@ fn to_report<'a>(req: &'a SynthRequest, backend: &'a dyn Backend, done: &'a Synt
         bram: qor.map(|q| q.resources.bram),
         uram: qor.and_then(|q| q.resources.uram),
         loops,
+        memories,
         notes,
         failure,
         seconds: o.seconds,
@@ -307,6 +310,9 @@ fn print_human(r: &SynthReport) {
             t.add_row([name, range(&l.trip_count), range(&l.latency), or_undef(l.iteration_latency), or_undef(l.ii)]);
         }
         let _ = writeln!(out, "{t}");
+    }
+    if !r.memories.is_empty() {
+        let _ = writeln!(out, "{}", memory_table(r.memories));
     }
     for n in r.notes {
         let _ = writeln!(out, "note: {n}");

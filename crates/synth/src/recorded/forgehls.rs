@@ -19,7 +19,7 @@ pub fn index(path: &std::path::Path) -> Result<Indexed, RecordedError> {
                 dataset: "forgehls".into(),
                 id: format!("{i}:{}", r.name()),
                 target,
-                answer: Ok(QorReport { qor: r.qor(), loops: Vec::new(), notes: Vec::new() }),
+                answer: Ok(QorReport { qor: r.qor(), ..QorReport::default() }),
             };
             (Ok(design_hash(&r.files(), &r.top_function_name)), entry)
         })

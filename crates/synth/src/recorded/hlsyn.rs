@@ -75,5 +75,5 @@ pub fn answer(r: &HlsynRecord, label: &str) -> Result<QorReport, SynthFailure> {
     } else {
         vec![format!("{label} marks this point invalid (the run failed or over-used resources)")]
     };
-    Ok(QorReport { qor, loops: Vec::new(), notes })
+    Ok(QorReport { qor, notes, ..QorReport::default() })
 }

@@ -1,11 +1,13 @@
 //! The `vitis` backend: real Vitis HLS C synthesis where it is installed.
 //!
 //! Each request gets its own work directory (sources, `run.tcl`, the tool's log and project);
-//! the tool runs there under a wall-clock limit and its `csynth.xml` is parsed. Where no tool
+//! the tool runs there under a wall-clock limit and its `csynth.xml` is parsed (and the memory
+//! table of the `csynth.rpt` beside it, where there is one). Where no tool
 //! is found every request answers `Unavailable`, and the rest of hlsseek keeps working.
 
 pub mod csynth;
 pub mod process;
+pub mod rpt;
 pub mod tcl;
 
 use crate::{Backend, FailureKind, QorReport, SynthFailure, SynthOutcome, SynthRequest, Target};
@@ -193,10 +195,20 @@ impl VitisBackend {
         if !parsed.tool_version.is_empty() {
             notes.push(format!("report version {}", parsed.tool_version));
         }
+        // The per-array memories are a detail: a text report that cannot be read costs them,
+        // not the synthesis.
+        let text_report = report.with_file_name("csynth.rpt");
+        let memories = match std::fs::read(&text_report) {
+            Ok(bytes) => rpt::memories(&String::from_utf8_lossy(&bytes), &text_report.display().to_string()).unwrap_or_else(|e| {
+                notes.push(format!("{e}; no per-array memories"));
+                Vec::new()
+            }),
+            Err(_) => Vec::new(),
+        };
         if !self.config.keep_work {
             let _ = std::fs::remove_dir_all(&dir);
         }
-        Ok(QorReport { qor: parsed.qor(), loops: parsed.loops, notes })
+        Ok(QorReport { qor: parsed.qor(), loops: parsed.loops, memories, notes })
     }
 }
 

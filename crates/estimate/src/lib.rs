@@ -63,6 +63,12 @@ pub fn estimate(kernel: &Kernel, profile: &Profile, clock_ns: Option<f64>) -> Re
     let i = &profile.interface;
     let mut lat = summary.lat.plus_c(c.function_overhead);
     let mut res = summary.res;
+    // Shared file-scope arrays: one memory for the kernel, held at the top.
+    for (_, (mut report, cost)) in std::mem::take(&mut ctx.shared) {
+        res.add(cost);
+        report.function = top.name.clone();
+        ctx.memories.push(report);
+    }
     res.lut += i.ctrl_lut;
     res.ff += i.ctrl_ff;
     if ctx.merlin {

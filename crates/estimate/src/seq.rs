@@ -10,9 +10,9 @@ use crate::ops::shareable;
 use crate::plan::{has_loops, merlin_partitions, plan_function, trip, unrolled_ops};
 use crate::profile::{ControlRules, OpTable, Profile};
 use crate::transfer;
-use hlsseek_ir::{Function, Kernel, LatencyDirective, Loop, Node, Region};
+use hlsseek_ir::{ArrayKind, Function, Kernel, LatencyDirective, Loc, Loop, Node, Region};
 use hlsseek_qor::{LoopReport, MemoryReport, Storage};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// What a caller needs to know about a function.
 #[derive(Clone, Debug, Default)]
@@ -50,7 +50,24 @@ pub(crate) struct Ctx<'k> {
     pub memories: Vec<MemoryReport>,
     /// Top-level arrays moved per group of PARALLEL copies rather than once for the kernel.
     pub refilled: Vec<u32>,
+    /// File-scope arrays used by more than one function, by name and declaration: one memory
+    /// in hardware (UG1399 "Global Variables": an internal RAM), so built once for the kernel
+    /// (`Ctx::shared`) instead of in every function and call site that touches it.
+    shared_keys: HashSet<(String, Loc)>,
+    /// Their builds: the one with the most banks any user asked for, its report and cost.
+    pub shared: BTreeMap<(String, Loc), (MemoryReport, Res)>,
     visiting: Vec<String>,
+}
+
+/// File-scope arrays (`Static`, one declaration) that more than one function uses.
+fn shared_file_scope_arrays(kernel: &Kernel) -> HashSet<(String, Loc)> {
+    let mut users: HashMap<(String, Loc), usize> = HashMap::new();
+    for f in &kernel.functions {
+        for a in f.arrays.iter().filter(|a| a.kind == ArrayKind::Static) {
+            *users.entry((a.name.clone(), a.loc)).or_default() += 1;
+        }
+    }
+    users.into_iter().filter(|(_, n)| *n > 1).map(|(k, _)| k).collect()
 }
 
 impl<'k> Ctx<'k> {
@@ -68,6 +85,8 @@ impl<'k> Ctx<'k> {
             reports: Vec::new(),
             memories: Vec::new(),
             refilled: Vec::new(),
+            shared_keys: shared_file_scope_arrays(kernel),
+            shared: BTreeMap::new(),
             visiting: Vec::new(),
         }
     }
@@ -144,8 +163,7 @@ impl<'k> Ctx<'k> {
                     // an extent the front-end could not evaluate is the model's own gap.
                     s.notes.push(format!("array {} in {}: size unknown (a run-time size, or an extent the front-end could not evaluate); its storage is not counted", a.name, f.name));
                 }
-                res.add(built.res);
-                self.memories.push(MemoryReport {
+                let report = MemoryReport {
                     name: a.name.clone(),
                     function: f.name.clone(),
                     storage: built.storage,
@@ -154,7 +172,17 @@ impl<'k> Ctx<'k> {
                     banks: p.banks,
                     partition: partition_labels(p),
                     resources: built.res.to_qor(),
-                });
+                };
+                let key = (a.name.clone(), a.loc);
+                if self.shared_keys.contains(&key) {
+                    let kept = self.shared.entry(key).or_insert_with(|| (report.clone(), built.res));
+                    if p.banks > kept.0.banks {
+                        *kept = (report, built.res);
+                    }
+                    continue;
+                }
+                res.add(built.res);
+                self.memories.push(report);
             }
             let inline = !is_top
                 && match &f.directives.inline {

@@ -97,3 +97,34 @@ fn member_arrays_are_sized_by_their_struct() {
     assert_eq!((grid.storage, grid.words, grid.partition.len()), (Storage::Bram, 1024, 2), "{grid:?}");
     assert!(!e.notes.iter().any(|n| n.contains("size unknown")), "{:?}", e.notes);
 }
+
+/// A file-scope array that several functions use is one memory (UG1399 "Global Variables"),
+/// listed once under the top and counted once, however many functions and call sites touch
+/// it; a file-scope array of one function stays that function's.
+#[test]
+fn a_shared_global_array_is_one_memory() {
+    const SHARED: &str = r#"
+int table[2048];
+int own[2048];
+static int lookup(int i) {
+  int s = 0;
+  for (int k = 0; k < 4; k++) s += table[(i + k) % 2048];
+  return s;
+}
+static void fill(int v) {
+  for (int k = 0; k < 2048; k++) table[k] = v + k;
+}
+void top(int x[16], int y[16]) {
+  fill(x[0]);
+  for (int i = 0; i < 16; i++) y[i] = lookup(x[i]) + lookup(y[i]) + own[i];
+  for (int i = 0; i < 16; i++) own[i] = y[i];
+}
+"#;
+    let e = common::estimate_source("shared.c", SHARED.to_string(), "top");
+    let tables: Vec<&MemoryReport> = e.memories.iter().filter(|m| m.name == "table").collect();
+    assert_eq!(tables.len(), 1, "{:?}", e.memories);
+    // 2048 × 32 bits = 64 Kbit: four 36 × 512 blocks, once.
+    assert_eq!((tables[0].function.as_str(), tables[0].storage, tables[0].resources.bram), ("top", Storage::Bram, 4));
+    assert_eq!(memory(&e.memories, "own").function, "top");
+    assert_eq!(e.qor.resources.bram, e.memories.iter().map(|m| m.resources.bram).sum::<u64>());
+}

@@ -6,7 +6,7 @@ use crate::memory::PartitionRequest;
 use crate::model::Trip;
 use crate::profile::Profile;
 use hlsseek_ir::{Dialect, Function, IndexExpr, Loop, Node, Region};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct LoopPlan {
@@ -117,10 +117,33 @@ pub(crate) fn has_loops(r: &Region) -> bool {
     any
 }
 
+/// Names of the functions a region calls, at any depth of its loops and branches.
+pub(crate) fn callees(r: &Region) -> Vec<&str> {
+    let mut out = Vec::new();
+    collect_callees(r, &mut out);
+    out
+}
+
+fn collect_callees<'r>(r: &'r Region, out: &mut Vec<&'r str>) {
+    for n in &r.nodes {
+        match n {
+            Node::Call(c) => out.push(c.callee.as_str()),
+            Node::Loop(l) => collect_callees(&l.body, out),
+            Node::Branch(b) => {
+                collect_callees(&b.then_region, out);
+                collect_callees(&b.else_region, out);
+            }
+            Node::Op(_) => {}
+        }
+    }
+}
+
 struct Planner<'a> {
     prof: &'a Profile,
     merlin: bool,
     arrays: &'a [hlsseek_ir::Array],
+    /// Inlined callees that hold loops: a loop calling one holds loops after inlining.
+    looped_inline: &'a HashSet<String>,
     plans: Plans,
 }
 
@@ -135,8 +158,8 @@ enum Status {
     Done,
 }
 
-pub(crate) fn plan_function(f: &Function, prof: &Profile, merlin: bool) -> Plans {
-    let mut p = Planner { prof, merlin, arrays: &f.arrays, plans: Plans::default() };
+pub(crate) fn plan_function(f: &Function, prof: &Profile, merlin: bool, looped_inline: &HashSet<String>) -> Plans {
+    let mut p = Planner { prof, merlin, arrays: &f.arrays, looped_inline, plans: Plans::default() };
     let in_pipe = f.directives.pipeline.as_ref().is_some_and(|d| !d.off);
     let st = p.region(&f.body, in_pipe, false);
     for (id, s) in st {
@@ -148,6 +171,10 @@ pub(crate) fn plan_function(f: &Function, prof: &Profile, merlin: bool) -> Plans
 }
 
 impl<'a> Planner<'a> {
+    fn calls_looped_inline(&self, r: &Region) -> bool {
+        callees(r).into_iter().any(|c| self.looped_inline.contains(c))
+    }
+
     fn pipeline_auto(&mut self, id: u32) {
         let e = self.plans.loops.entry(id).or_default();
         e.pipelined = true;
@@ -328,6 +355,11 @@ impl<'a> Planner<'a> {
                 return Status::Done;
             }
             if self.prof.control.auto_pipeline_source_innermost_only && has_loops(&l.body) {
+                return Status::Done;
+            }
+            // Not innermost after all: a dataflow loop's body is its stages, and an inlined
+            // callee's loops become this loop's (Vitis pipelines innermost loops only).
+            if d.dataflow.is_some() || self.calls_looped_inline(&l.body) {
                 return Status::Done;
             }
             let small = tc.hi.is_some_and(|n| n <= self.prof.control.auto_pipeline_threshold);

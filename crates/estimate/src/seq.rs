@@ -7,7 +7,7 @@ use crate::flat::{Flat, FnEnv};
 use crate::memory::{built_storage, partition_labels, plan_arrays, Binding};
 use crate::model::{Lat, Res, Trip, UnitBag};
 use crate::ops::shareable;
-use crate::plan::{has_loops, merlin_partitions, plan_function, trip, unrolled_ops};
+use crate::plan::{callees, has_loops, merlin_partitions, plan_function, trip, unrolled_ops};
 use crate::profile::{ControlRules, OpTable, Profile};
 use crate::transfer;
 use hlsseek_ir::{ArrayKind, Function, Kernel, LatencyDirective, Loc, Loop, Node, Region};
@@ -97,26 +97,11 @@ impl<'k> Ctx<'k> {
         }
     }
 
-    fn callees(r: &'k Region, out: &mut Vec<&'k str>) {
-        for n in &r.nodes {
-            match n {
-                Node::Call(c) => out.push(c.callee.as_str()),
-                Node::Loop(l) => Self::callees(&l.body, out),
-                Node::Branch(b) => {
-                    Self::callees(&b.then_region, out);
-                    Self::callees(&b.else_region, out);
-                }
-                Node::Op(_) => {}
-            }
-        }
-    }
-
     /// Summarise `f` (callees first). Returns the top-level interval for `is_top`.
     pub(crate) fn function(&mut self, f: &'k Function, is_top: bool) -> (Summary, Option<u64>) {
         self.visiting.push(f.name.clone());
-        let mut calls = Vec::new();
-        Self::callees(&f.body, &mut calls);
-        for c in calls {
+        let calls = callees(&f.body);
+        for &c in &calls {
             if self.summaries.contains_key(c) || self.visiting.iter().any(|v| v == c) {
                 if self.visiting.iter().any(|v| v == c) {
                     self.note(format!("recursive call to {c} not modelled"));
@@ -131,7 +116,12 @@ impl<'k> Ctx<'k> {
                 None => self.note(format!("call to {c}: function not in the kernel, counted as 0 cycles")),
             }
         }
-        let plans = plan_function(f, self.prof, self.merlin);
+        let looped_inline: HashSet<String> = calls
+            .iter()
+            .filter(|c| self.summaries.get(**c).is_some_and(|s| s.inline) && self.kernel.function(c).is_some_and(|g| has_loops(&g.body)))
+            .map(|c| c.to_string())
+            .collect();
+        let plans = plan_function(f, self.prof, self.merlin, &looped_inline);
         for n in &plans.notes {
             self.note(n.clone());
         }

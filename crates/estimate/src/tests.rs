@@ -520,6 +520,43 @@ fn pipelined_loop_waits_for_a_sequential_callee() {
     assert!(top_lat(&e) >= 13 * (callee_lat + 1));
 }
 
+/// The callee `scale` of the tests above (a 10-iteration read-multiply-write loop, not
+/// pipelined) under `INLINE`: its loop becomes the caller's.
+fn inlined_looped_callee(b: &mut B) -> Function {
+    let t = ScalarType::I32;
+    let ld = b.load(0, vec![aff(&[("k", 1)], 0)], t);
+    let m = b.op(OpKind::Mul, t, vec![Operand::Op(ld.id), Operand::Scalar("y".into())]);
+    let st = b.store(0, vec![aff(&[("k", 1)], 0)], &m);
+    let mut inner = b.lp("k", 10, ops(vec![ld, m, st]));
+    inner.directives.pipeline = Some(pipe(None, true, false, Dialect::Hls));
+    let mut callee = func("scale", vec![array("x", t, &[10], ArrayKind::Param)], vec![Node::Loop(inner)]);
+    callee.directives.inline = Some(InlineDirective { off: false, recursive: false, loc: Loc::default() });
+    callee
+}
+
+/// A loop around an inlined callee that holds a loop is not innermost, so Vitis's default
+/// pipelining passes it by (it was pipelined at II 1 around the callee's whole loop: Rosetta
+/// digit-recognition 500× too fast); nor is a `DATAFLOW` loop, whose body is its stages.
+#[test]
+fn loops_around_inlined_loops_and_dataflow_loops_are_not_auto_pipelined() {
+    let t = ScalarType::I32;
+    for dataflow in [false, true] {
+        let mut b = B::new();
+        let callee = inlined_looped_callee(&mut b);
+        let call = Node::Call(Call { callee: "scale".into(), loc: Loc::default(), array_args: vec![(0, ArrayId(0))] });
+        let mut outer = b.lp("r", 13, vec![call]);
+        if dataflow {
+            outer.directives.dataflow = Some(Loc::default());
+        }
+        let top = func("top", vec![array("v", t, &[10], ArrayKind::Param)], vec![Node::Loop(outer)]);
+        let e = est(&kernel(vec![top, callee]));
+        let outer_report = e.loops.iter().find(|l| l.name == "L_r").expect("outer loop reported");
+        assert!(!outer_report.pipelined, "dataflow {dataflow}: {outer_report:?}");
+        // Each of the 13 iterations (or stage intervals) waits for the callee's 10 iterations.
+        assert!(top_lat(&e) >= 13 * 10 * 3, "dataflow {dataflow}: {}", top_lat(&e));
+    }
+}
+
 mod props {
     use super::*;
     use proptest::prelude::*;

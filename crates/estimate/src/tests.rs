@@ -467,22 +467,31 @@ fn unknown_trip_count_is_undefined_with_a_note() {
     assert!(e.notes.iter().any(|n| n.contains("unknown trip count")));
 }
 
+/// callee `scale`: for k<10 (pipeline off): x[k] = x[k] * y  (int mul 0 cycles at 10 ns? no:
+/// 6 ns combinational → load 1.2 + 6/7.3 = 2.03 → the store waits for cycle 2 → 3 cycles/iter).
+fn scale_callee(b: &mut B) -> Function {
+    let t = ScalarType::I32;
+    let ld = b.load(0, vec![aff(&[("k", 1)], 0)], t);
+    let m = b.op(OpKind::Mul, t, vec![Operand::Op(ld.id), Operand::Scalar("y".into())]);
+    let st = b.store(0, vec![aff(&[("k", 1)], 0)], &m);
+    let mut l = b.lp("k", 10, ops(vec![ld, m, st]));
+    l.directives.pipeline = Some(pipe(None, true, false, Dialect::Hls));
+    func("scale", vec![array("x", t, &[10], ArrayKind::Param)], vec![Node::Loop(l)])
+}
+
+/// A call of `scale` on the caller's first array.
+fn call_scale() -> Node {
+    Node::Call(Call { callee: "scale".into(), loc: Loc::default(), array_args: vec![(0, ArrayId(0))] })
+}
+
 #[test]
 fn sequential_loop_and_call() {
     let p = prof();
     let c = &p.control;
     let t = ScalarType::I32;
     let mut b = B::new();
-    // callee: for k<10 (pipeline off): x[k] = x[k] * y  (int mul 0 cycles at 10 ns? no: 6 ns
-    // combinational → load 1.2 + 6/7.3 = 2.03 → the store waits for cycle 2 → 3 cycles/iter).
-    let ld = b.load(0, vec![aff(&[("k", 1)], 0)], t);
-    let m = b.op(OpKind::Mul, t, vec![Operand::Op(ld.id), Operand::Scalar("y".into())]);
-    let st = b.store(0, vec![aff(&[("k", 1)], 0)], &m);
-    let mut l = b.lp("k", 10, ops(vec![ld, m, st]));
-    l.directives.pipeline = Some(pipe(None, true, false, Dialect::Hls));
-    let callee = func("scale", vec![array("x", t, &[10], ArrayKind::Param)], vec![Node::Loop(l)]);
-    let call = Node::Call(Call { callee: "scale".into(), loc: Loc::default(), array_args: vec![(0, ArrayId(0))] });
-    let top = func("top", vec![array("v", t, &[10], ArrayKind::Param)], vec![call]);
+    let callee = scale_callee(&mut b);
+    let top = func("top", vec![array("v", t, &[10], ArrayKind::Param)], vec![call_scale()]);
     let e = est(&kernel(vec![top, callee]));
     let iter = 3 + c.seq_iter_overhead;
     let callee_lat = 10 * iter + c.seq_loop_exit;
@@ -502,14 +511,8 @@ fn pipelined_loop_waits_for_a_sequential_callee() {
     let c = &p.control;
     let t = ScalarType::I32;
     let mut b = B::new();
-    let ld = b.load(0, vec![aff(&[("k", 1)], 0)], t);
-    let m = b.op(OpKind::Mul, t, vec![Operand::Op(ld.id), Operand::Scalar("y".into())]);
-    let st = b.store(0, vec![aff(&[("k", 1)], 0)], &m);
-    let mut inner = b.lp("k", 10, ops(vec![ld, m, st]));
-    inner.directives.pipeline = Some(pipe(None, true, false, Dialect::Hls));
-    let callee = func("scale", vec![array("x", t, &[10], ArrayKind::Param)], vec![Node::Loop(inner)]);
-    let call = Node::Call(Call { callee: "scale".into(), loc: Loc::default(), array_args: vec![(0, ArrayId(0))] });
-    let mut outer = b.lp("r", 13, vec![call]);
+    let callee = scale_callee(&mut b);
+    let mut outer = b.lp("r", 13, vec![call_scale()]);
     outer.directives.pipeline = Some(pipe(None, false, false, Dialect::Hls));
     let top = func("top", vec![array("v", t, &[10], ArrayKind::Param)], vec![Node::Loop(outer)]);
     let e = est(&kernel(vec![top, callee]));
@@ -520,20 +523,6 @@ fn pipelined_loop_waits_for_a_sequential_callee() {
     assert!(top_lat(&e) >= 13 * (callee_lat + 1));
 }
 
-/// The callee `scale` of the tests above (a 10-iteration read-multiply-write loop, not
-/// pipelined) under `INLINE`: its loop becomes the caller's.
-fn inlined_looped_callee(b: &mut B) -> Function {
-    let t = ScalarType::I32;
-    let ld = b.load(0, vec![aff(&[("k", 1)], 0)], t);
-    let m = b.op(OpKind::Mul, t, vec![Operand::Op(ld.id), Operand::Scalar("y".into())]);
-    let st = b.store(0, vec![aff(&[("k", 1)], 0)], &m);
-    let mut inner = b.lp("k", 10, ops(vec![ld, m, st]));
-    inner.directives.pipeline = Some(pipe(None, true, false, Dialect::Hls));
-    let mut callee = func("scale", vec![array("x", t, &[10], ArrayKind::Param)], vec![Node::Loop(inner)]);
-    callee.directives.inline = Some(InlineDirective { off: false, recursive: false, loc: Loc::default() });
-    callee
-}
-
 /// A loop around an inlined callee that holds a loop is not innermost, so Vitis's default
 /// pipelining passes it by (it was pipelined at II 1 around the callee's whole loop: Rosetta
 /// digit-recognition 500× too fast); nor is a `DATAFLOW` loop, whose body is its stages.
@@ -542,9 +531,10 @@ fn loops_around_inlined_loops_and_dataflow_loops_are_not_auto_pipelined() {
     let t = ScalarType::I32;
     for dataflow in [false, true] {
         let mut b = B::new();
-        let callee = inlined_looped_callee(&mut b);
-        let call = Node::Call(Call { callee: "scale".into(), loc: Loc::default(), array_args: vec![(0, ArrayId(0))] });
-        let mut outer = b.lp("r", 13, vec![call]);
+        // `scale` under `INLINE`: its loop becomes the caller's.
+        let mut callee = scale_callee(&mut b);
+        callee.directives.inline = Some(InlineDirective { off: false, recursive: false, loc: Loc::default() });
+        let mut outer = b.lp("r", 13, vec![call_scale()]);
         if dataflow {
             outer.directives.dataflow = Some(Loc::default());
         }

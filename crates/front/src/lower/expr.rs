@@ -5,6 +5,7 @@
 use crate::syntax::NodeExt;
 use super::func::{FnCx, Val, Var};
 use super::types::{builtin, TyInfo};
+use crate::pp::MathLookup;
 use hlsseek_ir::{Access, ArrayId, ArrayKind, Call, IndexExpr, Node as IrNode, OpKind, Operand, ScalarType};
 use tree_sitter::Node;
 
@@ -900,6 +901,14 @@ impl<'a> FnCx<'a> {
             }
             if single && !ap {
                 ty = ScalarType::Float;
+            }
+            // `cosh(x)` on a float, unqualified, may only see the C library's double function.
+            // Not `sqrt`: its float result is exact, so LLVM narrows `(float)sqrt((double)x)`
+            // back to `sqrtf(x)` (the recorded kernels agree).
+            let global = !full.contains("::") || full.starts_with("::");
+            let transcendental = matches!(kind, OpKind::Exp | OpKind::Log | OpKind::Pow | OpKind::Trig);
+            if transcendental && global && !single && !ap && self.pp.math == MathLookup::DoubleOnly && ty.is_float() {
+                ty = ScalarType::Double;
             }
             if ty == ScalarType::Void {
                 ty = ScalarType::Double;

@@ -27,6 +27,25 @@ pub struct PpOutput {
     /// Output line (0-based) → (file index, original 1-based line).
     pub line_map: Vec<(u16, u32)>,
     pub warnings: Vec<(Loc, String)>,
+    /// What an unqualified call to a `<math.h>` function sees in this translation unit.
+    pub math: MathLookup,
+}
+
+/// Which functions an unqualified math call such as `cosh(x)` with a `float` argument
+/// reaches. The C library declares only `double cosh(double)` in the global namespace (the
+/// `float` version is `coshf`): C always calls it, and so does C++ that includes only
+/// `<cmath>` (libstdc++'s `<cmath>` adds the `float` overloads to `std::` alone). C++ sees
+/// the overloads unqualified after `using namespace std`, or through `<math.h>` (libstdc++
+/// since GCC 6, which Vitis HLS ships, exports them from `std::` there); `<tgmath.h>` makes
+/// the calls type-generic in C too. The `double` call is what Vitis builds: a `float` kernel
+/// calling `cosh` gets a double-precision core and conversions around it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum MathLookup {
+    /// Overloads by argument type (also the assumption when nothing is known).
+    #[default]
+    Overloaded,
+    /// Only the C library's `double` functions.
+    DoubleOnly,
 }
 
 impl PpOutput {
@@ -160,6 +179,9 @@ pub struct Preprocessor<'a> {
     once: HashSet<u16>,
     warnings: Vec<(Loc, String)>,
     active_stack: Vec<u16>,
+    cpp: bool,
+    /// A header or `using namespace std` made the math overloads visible unqualified.
+    math_overloads: bool,
 }
 
 fn is_cpp_name(name: &str) -> bool {
@@ -187,6 +209,8 @@ impl<'a> Preprocessor<'a> {
             once: HashSet::new(),
             warnings: Vec::new(),
             active_stack: Vec::new(),
+            cpp: false,
+            math_overloads: false,
         }
     }
 
@@ -197,7 +221,8 @@ impl<'a> Preprocessor<'a> {
         self.macros.define_text("__STDC__", "1");
         // Vitis's `hls_thread_local` (hls_task.h) marks task channels; it is a storage class.
         self.macros.define_text("hls_thread_local", "static");
-        if is_cpp_name(&self.files[main as usize].name) {
+        self.cpp = is_cpp_name(&self.files[main as usize].name);
+        if self.cpp {
             self.macros.define_text("__cplusplus", "201402L");
         }
         for (k, v) in self.cfg.defines {
@@ -205,7 +230,8 @@ impl<'a> Preprocessor<'a> {
         }
         self.run_file(main, 0)?;
         self.out.flush_deferred();
-        Ok(PpOutput { text: self.out.text, line_map: self.out.map, warnings: self.warnings })
+        let math = if self.math_overloads { MathLookup::Overloaded } else { MathLookup::DoubleOnly };
+        Ok(PpOutput { text: self.out.text, line_map: self.out.map, warnings: self.warnings, math })
     }
 
     fn err(&self, file: u16, line: u32, col: u32, kind: FrontErrorKind, message: String) -> FrontError {
@@ -257,6 +283,9 @@ impl<'a> Preprocessor<'a> {
             .macros
             .expand(std::mem::take(pending))
             .map_err(|m| self.err(f0, l0, c0 + 1, FrontErrorKind::Preprocess, m))?;
+        if self.cpp && toks.windows(3).any(|w| w[0].text == "using" && w[1].text == "namespace" && w[2].text == "std") {
+            self.math_overloads = true;
+        }
         for t in &toks {
             self.out.emit(t);
         }
@@ -548,6 +577,12 @@ impl<'a> Preprocessor<'a> {
     /// A system or vendor header that is not in the file set: its types are built in; a few
     /// macros that kernels use from it are defined here.
     fn system_header(&mut self, target: &str) {
+        let base = target.rsplit('/').next().unwrap_or(target);
+        // hls_math.h: whether it exports overloads unqualified is not documented; keep the
+        // type-based reading rather than guess `double`.
+        if base == "tgmath.h" || self.cpp && matches!(base, "math.h" | "hls_math.h") {
+            self.math_overloads = true;
+        }
         if let Some(defs) = builtin_header(target) {
             for (k, v) in defs {
                 if !self.macros.is_defined(k) {

@@ -7,8 +7,10 @@
 //! [`storage`] for `BIND_STORAGE`) →
 //! [`flat`] (chaining ASAP scheduler of straight-line and unrolled bodies) → [`seq`]
 //! (FSMs, pipelined / flattened / sequential loops, calls, dataflow; resources), with
-//! [`transfer`] for Merlin's off-chip bursts.
+//! [`transfer`] for Merlin's off-chip bursts. [`effects`] first checks that the top has an
+//! output at all.
 
+mod effects;
 mod flat;
 mod memory;
 mod model;
@@ -57,6 +59,14 @@ pub fn estimate(kernel: &Kernel, profile: &Profile, clock_ns: Option<f64>) -> Re
         Some(c) => return Err(EstimateError::BadProfile(profile.name.clone(), format!("clock period {c} ns is not positive"))),
         None => profile.default_clock_ns,
     };
+    if effects::first_output(kernel, top).is_none() {
+        let note = format!(
+            "`{}` writes no output (no interface array, pointer, reference or stream is written and nothing is returned): synthesis removes all of its logic",
+            top.name
+        );
+        let qor = Qor { latency: hlsseek_qor::Latency::exact(0), ii: Some(1), resources: Default::default() };
+        return Ok(Estimate { qor, loops: Vec::new(), memories: Vec::new(), notes: vec![note] });
+    }
     let mut ctx = seq::Ctx::new(kernel, profile, period);
     let (summary, interval) = ctx.function(top, true);
     let c = &profile.control;

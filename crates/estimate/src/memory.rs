@@ -396,6 +396,7 @@ mod tests {
             arrays: vec![arr(vec![rows, 512], ArrayKind::Param)],
             body: Default::default(),
             directives: Default::default(),
+            global_writes: vec![],
         };
         // 512 rows of 512 ints = 1 MiB: buffered whole (on chip as Merlin's top array).
         let whole = f(512);
@@ -421,6 +422,7 @@ mod tests {
             arrays: vec![a],
             body: Default::default(),
             directives: Default::default(),
+            global_writes: vec![],
         };
         let plans = plan_arrays(&f, true, false, &[], &p, &mut Vec::new());
         assert_eq!(plans[0].banks, 4);

@@ -70,10 +70,14 @@ pub(crate) fn func(name: &str, arrays: Vec<Array>, nodes: Vec<Node>) -> Function
         arrays,
         body: Region { nodes },
         directives: FunctionDirectives::default(),
+        global_writes: vec![],
     }
 }
 
-pub(crate) fn kernel(fs: Vec<Function>) -> Kernel {
+/// A kernel whose top is `fs[0]`. The top returns a value: the hand-built bodies compute into
+/// local arrays, and a top without an output would synthesize to nothing (`effects`).
+pub(crate) fn kernel(mut fs: Vec<Function>) -> Kernel {
+    fs[0].ret = ScalarType::I32;
     Kernel { top: fs[0].name.clone(), files: vec!["k.c".into()], functions: fs, pragmas: vec![], diagnostics: vec![] }
 }
 

@@ -42,6 +42,10 @@ pub struct Function {
     pub arrays: Vec<Array>,
     pub body: Region,
     pub directives: FunctionDirectives,
+    /// File-scope scalars the function assigns. Code outside the kernel can read them, so what
+    /// is written there is an output.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub global_writes: Vec<String>,
 }
 
 impl Function {
@@ -67,6 +71,10 @@ pub struct Param {
     pub ty: ScalarType,
     /// Set when the parameter is an array, pointer, reference-to-array or stream.
     pub array: Option<ArrayId>,
+    /// A non-const scalar reference (`float &out`): what the function writes to it is an
+    /// output.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub by_ref: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

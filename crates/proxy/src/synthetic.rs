@@ -158,6 +158,7 @@ pub fn kernel(f: &Family, p: Point) -> Kernel {
         ],
         body: Region { nodes: vec![Node::Loop(outer)] },
         directives: FunctionDirectives::default(),
+        global_writes: vec![],
     };
     Kernel { top: "top".into(), files: vec!["synthetic.c".into()], functions: vec![function], pragmas: vec![], diagnostics: vec![] }
 }

@@ -450,6 +450,9 @@ impl<'a> FnCx<'a> {
                     Some(_) => {}
                     None => {
                         let ty = self.g.scalars.get(&name).map(|t| (t.scalar, t.ap));
+                        if ty.is_some() && !self.global_writes.contains(&name) {
+                            self.global_writes.push(name.clone());
+                        }
                         let v = match ty {
                             Some((t, ap)) => self.convert(v, t, ap, loc),
                             None => v,

@@ -112,6 +112,8 @@ pub struct FnCx<'a> {
     pub depth: u32,
     pub too_deep: Option<Loc>,
     pub env: Env,
+    /// File-scope scalars assigned here, in first-write order.
+    pub global_writes: Vec<String>,
 }
 
 pub fn is_pragma(n: Node, src: &str) -> bool {
@@ -212,6 +214,7 @@ pub fn lower_function(
         depth: 0,
         too_deep: None,
         env,
+        global_writes: Vec::new(),
     };
     let ret = n.field("type").map_or(ScalarType::Void, |t| g.resolve_type(t, src).scalar);
     let mut params = Vec::new();
@@ -247,6 +250,7 @@ pub fn lower_function(
         arrays: cx.arrays,
         body,
         directives: cx.directives,
+        global_writes: cx.global_writes,
     })
 }
 
@@ -405,10 +409,11 @@ impl<'a> FnCx<'a> {
         if !ty.dims.is_empty() || ty.stream {
             let id = self.add_array(name.clone(), loc, &ty, ArrayKind::Param);
             self.declare(name.clone(), Var::Array(id, ty.clone()));
-            Some(Param { name, ty: ty.scalar, array: Some(id) })
+            Some(Param { name, ty: ty.scalar, array: Some(id), by_ref: false })
         } else {
+            let by_ref = d.as_ref().is_some_and(|d| d.is_ref) && !ty.is_const;
             self.declare(name.clone(), Var::Scalar(ty.clone()));
-            Some(Param { name, ty: ty.scalar, array: None })
+            Some(Param { name, ty: ty.scalar, array: None, by_ref })
         }
     }
 

@@ -61,7 +61,7 @@ pub fn estimate(kernel: &Kernel, profile: &Profile, clock_ns: Option<f64>) -> Re
     };
     if effects::first_output(kernel, top).is_none() {
         let note = format!(
-            "`{}` writes no output (no interface array, pointer, reference or stream is written and nothing is returned): synthesis removes all of its logic",
+            "`{}` writes no output (no interface array, pointer, reference, stream or file-scope variable is written and nothing is returned): synthesis removes all of its logic",
             top.name
         );
         let qor = Qor { latency: hlsseek_qor::Latency::exact(0), ii: Some(1), resources: Default::default() };

@@ -5,7 +5,10 @@
 use hlsseek_front::{parse_kernel, FrontOptions, SourceFile};
 use hlsseek_ir::{Node, OpKind, Region, ScalarType};
 
-fn math_op_types(region: &Region, out: &mut Vec<(OpKind, ScalarType)>) {
+/// The math operations of a kernel: kind and precision, in program order.
+type MathOps = Vec<(OpKind, ScalarType)>;
+
+fn math_op_types(region: &Region, out: &mut MathOps) {
     for node in &region.nodes {
         match node {
             Node::Op(op) if matches!(op.kind, OpKind::Exp | OpKind::Log | OpKind::Trig | OpKind::Sqrt | OpKind::Pow) => {
@@ -22,7 +25,7 @@ fn math_op_types(region: &Region, out: &mut Vec<(OpKind, ScalarType)>) {
 }
 
 /// The types of the math operations of `k(float *x)` written as `prelude` + `body`.
-fn math_types(file: &str, prelude: &str, call: &str) -> Vec<(OpKind, ScalarType)> {
+fn math_types(file: &str, prelude: &str, call: &str) -> MathOps {
     let text = format!("{prelude}\nvoid k(float x[4]) {{\n  for (int i = 0; i < 4; i++) x[i] = {call};\n}}\n");
     let kernel = parse_kernel(&[SourceFile { name: file.into(), text }], "k", &FrontOptions::default()).unwrap();
     let mut out = Vec::new();
@@ -34,7 +37,7 @@ fn math_types(file: &str, prelude: &str, call: &str) -> Vec<(OpKind, ScalarType)
 fn an_unqualified_call_on_a_float_reaches_the_double_function_where_only_it_is_visible() {
     use OpKind::*;
     use ScalarType::{Double, Float};
-    let cases: &[(&str, &str, &str, Vec<(OpKind, ScalarType)>)] = &[
+    let cases: &[(&str, &str, &str, MathOps)] = &[
         // C: `cosh` is the double function, `coshf` the float one.
         ("k.c", "#include <math.h>", "cosh(x[i])", vec![(Trig, Double)]),
         ("k.c", "#include <math.h>", "coshf(x[i])", vec![(Trig, Float)]),

@@ -448,8 +448,8 @@ impl<'k, 'e> Seq<'k, 'e> {
             let mut cur = l;
             while self.flat.env.plans.get(cur).flatten_child {
                 outer = outer.mul(trip(cur, self.prof));
-                match &cur.body.nodes[0] {
-                    Node::Loop(c) => {
+                match cur.body.nodes.first() {
+                    Some(Node::Loop(c)) => {
                         cur = c;
                         chain.push(c);
                     }

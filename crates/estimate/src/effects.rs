@@ -10,63 +10,37 @@
 use hlsseek_ir::{ArrayKind, Function, Kernel, Node, OpKind, Region, ScalarType};
 use std::collections::HashSet;
 
-/// The first output the top function reaches, described for a note; `None` when it has none.
-pub(crate) fn first_output(kernel: &Kernel, top: &Function) -> Option<String> {
-    if top.ret != ScalarType::Void {
-        return Some("its return value".into());
-    }
-    if let Some(p) = top.params.iter().find(|p| p.by_ref) {
-        return Some(format!("reference parameter `{}`", p.name));
-    }
+/// Whether anything the top function computes reaches an output.
+pub(crate) fn has_output(kernel: &Kernel, top: &Function) -> bool {
     // A stream port counts even unread: `hls::task` bodies that use it are not in the IR.
-    if let Some(a) = top.params.iter().filter_map(|p| p.array).map(|id| top.array(id)).find(|a| matches!(a.kind, ArrayKind::Stream { .. })) {
-        return Some(format!("stream `{}`", a.name));
-    }
-    let mut seen = HashSet::new();
-    output_in(kernel, top, &mut seen)
+    let stream_port = top.params.iter().filter_map(|p| p.array).any(|id| matches!(top.array(id).kind, ArrayKind::Stream { .. }));
+    top.ret != ScalarType::Void || stream_port || function_output(kernel, top, &mut HashSet::new())
 }
 
-fn output_in<'k>(kernel: &'k Kernel, f: &'k Function, seen: &mut HashSet<&'k str>) -> Option<String> {
+fn function_output<'k>(kernel: &'k Kernel, f: &'k Function, seen: &mut HashSet<&'k str>) -> bool {
     if !seen.insert(f.name.as_str()) {
-        return None;
+        return false;
     }
     // In a callee, a written array or reference parameter may be the caller's local: still
     // counted, which errs towards keeping the logic.
-    if let Some(p) = f.params.iter().find(|p| p.by_ref) {
-        return Some(format!("reference parameter `{}` of `{}`", p.name, f.name));
-    }
-    if let Some(g) = f.global_writes.first() {
-        return Some(format!("file-scope `{g}` (written in `{}`)", f.name));
-    }
-    region_output(kernel, f, &f.body, seen)
+    f.params.iter().any(|p| p.by_ref) || !f.global_writes.is_empty() || region_output(kernel, f, &f.body, seen)
 }
 
-fn region_output<'k>(kernel: &'k Kernel, f: &'k Function, r: &'k Region, seen: &mut HashSet<&'k str>) -> Option<String> {
-    for node in &r.nodes {
-        let found = match node {
-            Node::Op(op) => match &op.kind {
-                OpKind::Store | OpKind::StreamWrite | OpKind::StreamRead => op.access.as_ref().and_then(|a| {
-                    let array = f.arrays.get(a.array.0 as usize)?;
-                    // A file-scope array is visible outside the kernel; a static local is
-                    // counted too, on the side of keeping logic.
-                    matches!(array.kind, ArrayKind::Param | ArrayKind::Stream { .. } | ArrayKind::Static)
-                        .then(|| format!("`{}` (written in `{}`)", array.name, f.name))
-                }),
-                OpKind::Other(name) => Some(format!("the call to `{name}`")),
-                _ => None,
-            },
-            Node::Call(c) => match kernel.function(&c.callee) {
-                Some(callee) => output_in(kernel, callee, seen),
-                None => Some(format!("the call to `{}`", c.callee)),
-            },
-            Node::Loop(l) => region_output(kernel, f, &l.body, seen),
-            Node::Branch(b) => {
-                region_output(kernel, f, &b.then_region, seen).or_else(|| region_output(kernel, f, &b.else_region, seen))
-            }
-        };
-        if found.is_some() {
-            return found;
-        }
-    }
-    None
+fn region_output<'k>(kernel: &'k Kernel, f: &'k Function, r: &'k Region, seen: &mut HashSet<&'k str>) -> bool {
+    r.nodes.iter().any(|node| match node {
+        Node::Op(op) => match &op.kind {
+            OpKind::Store | OpKind::StreamWrite | OpKind::StreamRead => op.access.as_ref().is_some_and(|a| {
+                // A file-scope array is visible outside the kernel; a static local is counted
+                // too, on the side of keeping logic.
+                f.arrays
+                    .get(a.array.0 as usize)
+                    .is_some_and(|array| matches!(array.kind, ArrayKind::Param | ArrayKind::Stream { .. } | ArrayKind::Static))
+            }),
+            OpKind::Other(_) => true,
+            _ => false,
+        },
+        Node::Call(c) => kernel.function(&c.callee).is_none_or(|callee| function_output(kernel, callee, seen)),
+        Node::Loop(l) => region_output(kernel, f, &l.body, seen),
+        Node::Branch(b) => region_output(kernel, f, &b.then_region, seen) || region_output(kernel, f, &b.else_region, seen),
+    })
 }

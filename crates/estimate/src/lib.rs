@@ -59,7 +59,7 @@ pub fn estimate(kernel: &Kernel, profile: &Profile, clock_ns: Option<f64>) -> Re
         Some(c) => return Err(EstimateError::BadProfile(profile.name.clone(), format!("clock period {c} ns is not positive"))),
         None => profile.default_clock_ns,
     };
-    if effects::first_output(kernel, top).is_none() {
+    if !effects::has_output(kernel, top) {
         let note = format!(
             "`{}` writes no output (no interface array, pointer, reference, stream or file-scope variable is written and nothing is returned): synthesis removes all of its logic",
             top.name

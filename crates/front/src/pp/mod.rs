@@ -542,8 +542,8 @@ impl<'a> Preprocessor<'a> {
                 return Some(i as u16);
             }
         }
-        let base = t.rsplit('/').next().unwrap_or(&t);
-        self.files.iter().position(|f| norm(&f.name).rsplit('/').next() == Some(base)).map(|i| i as u16)
+        let base = file_base(&t);
+        self.files.iter().position(|f| file_base(&norm(&f.name)) == base).map(|i| i as u16)
     }
 
     fn find_on_disk(&mut self, target: &str, from: u16, loc: Loc) -> Result<Option<u16>, FrontError> {
@@ -577,7 +577,7 @@ impl<'a> Preprocessor<'a> {
     /// A system or vendor header that is not in the file set: its types are built in; a few
     /// macros that kernels use from it are defined here.
     fn system_header(&mut self, target: &str) {
-        let base = target.rsplit('/').next().unwrap_or(target);
+        let base = file_base(target);
         // hls_math.h: whether it exports overloads unqualified is not documented; keep the
         // type-based reading rather than guess `double`.
         if base == "tgmath.h" || self.cpp && matches!(base, "math.h" | "hls_math.h") {
@@ -593,8 +593,13 @@ impl<'a> Preprocessor<'a> {
     }
 }
 
+/// The file name of an include path (`hls/ap_int.h` → `ap_int.h`).
+fn file_base(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
 fn is_vendor_header(name: &str) -> bool {
-    let base = name.rsplit('/').next().unwrap_or(name);
+    let base = file_base(name);
     base.starts_with("ap_") || base.starts_with("hls_") || base.starts_with("etc/") || base == "hls_stream.h"
 }
 
@@ -653,7 +658,7 @@ fn builtin_header(name: &str) -> Option<&'static [(&'static str, &'static str)]>
     ];
     const STD: &[(&str, &str)] = &[("NULL", "0"), ("EXIT_SUCCESS", "0"), ("EXIT_FAILURE", "1"), ("RAND_MAX", "2147483647")];
     const BOOL: &[(&str, &str)] = &[("true", "1"), ("false", "0"), ("bool", "_Bool")];
-    let base = name.rsplit('/').next().unwrap_or(name);
+    let base = file_base(name);
     match base {
         "math.h" | "cmath" | "hls_math.h" => Some(MATH),
         "limits.h" | "climits" | "stdint.h" | "cstdint" | "inttypes.h" | "cinttypes" => Some(LIMITS),

@@ -199,7 +199,13 @@ impl<'k, 'e> Flat<'k, 'e> {
         if !matches!(key.class, OpClass::Load | OpClass::Store | OpClass::Free) {
             self.units.add(key, cost, copies);
         }
-        let stages = if cost.lat == 0 { self.prof.resources.ff_comb_fraction } else { cost.lat as f64 };
+        let stages = if cost.lat == 0 {
+            self.prof.resources.ff_comb_fraction
+        } else if cost.iterative {
+            1.0
+        } else {
+            cost.lat as f64
+        };
         self.reg_bits += key.bits as f64 * stages * copies;
         if matches!(key.class, OpClass::Other) {
             if let hlsseek_ir::OpKind::Other(n) = &op.kind {

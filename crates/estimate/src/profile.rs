@@ -252,6 +252,14 @@ pub struct OpRow {
     pub ff_per_bit: f64,
     #[serde(default)]
     pub dsp: f64,
+    /// Cycles added per bit of width, for cores that work a bit at a time (the radix-2 divider:
+    /// `bits + 4` cycles at 8, 16, 32 and 64 bits, hls-facts §Operator latency).
+    #[serde(default)]
+    pub lat_per_bit: u32,
+    /// When set, the DSP count is `ceil(bits / dsp_tile_bits)²`: a multiplier wider than a DSP
+    /// slice is built from that many partial products, one slice each.
+    #[serde(default)]
+    pub dsp_tile_bits: u32,
 }
 
 fn wide() -> u32 {
@@ -344,6 +352,10 @@ pub(crate) struct OpCost {
     pub lut: f64,
     pub ff: f64,
     pub dsp: f64,
+    /// One unit iterating over its `lat` cycles on its own registers (`ff`), with no register
+    /// per stage for the schedule to hold: a bit-serial core wider than 64 bits, which no tool
+    /// builds as a pipelined array (a 1024-bit one would take a million registers).
+    pub iterative: bool,
 }
 
 /// The operator table resolved at one clock: per class and type class, rows by width.
@@ -354,6 +366,8 @@ pub(crate) struct OpTable {
 #[derive(Clone, Copy, Debug)]
 struct OpCostRow {
     lat: u32,
+    lat_per_bit: u32,
+    dsp_tile_bits: u32,
     delay_ns: f64,
     lut: f64,
     lut_per_bit: f64,
@@ -405,11 +419,14 @@ impl OpTable {
             // A core's registers scale with its stages: the FF figures are for the deepest
             // (fastest-clock) point of the row.
             let deepest = r.lat.iter().map(|&(_, c)| c).max().unwrap_or(0);
-            let ff_scale = if deepest > 0 { (lat as f64 + 1.0) / (deepest as f64 + 1.0) } else { 1.0 };
+            // A core working a bit at a time keeps a register per bit whatever the clock.
+            let ff_scale = if deepest > 0 && r.lat_per_bit == 0 { (lat as f64 + 1.0) / (deepest as f64 + 1.0) } else { 1.0 };
             rows[slot].push((
                 r.max_bits,
                 OpCostRow {
                     lat,
+                    lat_per_bit: r.lat_per_bit,
+                    dsp_tile_bits: r.dsp_tile_bits,
                     delay_ns: r.delay_ns,
                     lut: r.lut,
                     lut_per_bit: r.lut_per_bit,
@@ -441,12 +458,17 @@ impl OpTable {
             }
             let row = v.iter().find(|(mb, _)| *mb >= bits).or_else(|| v.last()).map(|(_, r)| *r).unwrap();
             let b = bits.max(1) as f64;
+            let dsp = match row.dsp_tile_bits {
+                0 => row.dsp,
+                tile => f64::from(bits.max(1).div_ceil(tile)).powi(2),
+            };
             return OpCost {
-                lat: row.lat,
+                lat: row.lat + row.lat_per_bit * bits,
                 delay_ns: row.delay_ns,
                 lut: row.lut + row.lut_per_bit * b,
                 ff: row.ff + row.ff_per_bit * b,
-                dsp: row.dsp,
+                dsp,
+                iterative: row.lat_per_bit > 0 && bits > 64,
             };
         }
         OpCost { lat: 0, delay_ns: 1.0, ..OpCost::default() }
@@ -495,6 +517,25 @@ mod tests {
         // Half falls back to float where it has no row.
         assert_eq!(t.get(OpClass::Div, TypeClass::Half, 16).lat, t.get(OpClass::Div, TypeClass::Float, 32).lat);
         assert_eq!(t.get(OpClass::Free, TypeClass::Int, 32), OpCost::default());
+    }
+
+    #[test]
+    fn dividers_take_a_cycle_a_bit_and_wide_multipliers_a_slice_a_tile() {
+        let p = Profile::builtin("xcu280").unwrap();
+        // The published points: 8→12, 16→20, 32→36, 64→68 cycles at 250 MHz; 32→34 at 100 MHz.
+        let fast = OpTable::resolve(&p, 4.0);
+        for (bits, lat) in [(8, 12), (16, 20), (32, 36), (64, 68)] {
+            assert_eq!(fast.get(OpClass::Div, TypeClass::Int, bits).lat, lat, "{bits} bits");
+        }
+        let slow = OpTable::resolve(&p, 10.0);
+        assert_eq!(slow.get(OpClass::Div, TypeClass::Int, 32).lat, 34);
+        let wide = slow.get(OpClass::Div, TypeClass::Int, 1024);
+        assert_eq!(wide.lat, 1026);
+        assert!(wide.iterative && !slow.get(OpClass::Div, TypeClass::Int, 64).iterative);
+        // Up to 64 bits the cascade rows; beyond, 17 × 17-bit partial products.
+        assert_eq!(slow.get(OpClass::Mul, TypeClass::Int, 64).dsp, 10.0);
+        assert_eq!(slow.get(OpClass::Mul, TypeClass::Int, 128).dsp, 64.0);
+        assert_eq!(slow.get(OpClass::Mul, TypeClass::Int, 1024).dsp, 3721.0);
     }
 
     #[test]

@@ -296,10 +296,16 @@ pub(crate) struct Built {
 pub(crate) fn built_storage(a: &Array, plan: &ArrayPlan, prof: &Profile) -> Built {
     if plan.external || plan.stream {
         if let ArrayKind::Stream { depth } = a.kind {
-            // FIFO of `depth` (default 2) in SRL: LUTs per bit-depth.
+            // FIFO of `depth` (default 2): in SRL (LUTs per bit-depth) up to Vitis's
+            // `auto_srl_max_bits` of depth × width, in block RAM beyond (UG1399 config_storage).
             let depth = u64::from(depth.unwrap_or(2));
-            let bits = a.elem.bits() as f64 * depth as f64;
-            let res = Res { lut: bits / 32.0 + 10.0, ff: a.elem.bits() as f64 + 10.0, ..Res::default() };
+            let width = a.elem.bits().max(1) as u64;
+            let control = Res { lut: 10.0, ff: width as f64 + 10.0, ..Res::default() };
+            let res = if depth * width <= prof.memory.lutram_max_bits {
+                Res { lut: control.lut + (depth * width) as f64 / 32.0, ..control }
+            } else {
+                Res { bram: bram_blocks(depth, width, prof) as f64, ..control }
+            };
             return Built { storage: Storage::Fifo, words: depth, res };
         }
         return Built { storage: Storage::External, words: a.elements().unwrap_or(0), res: Res::default() };
@@ -407,6 +413,34 @@ mod tests {
         let past = f(513);
         let plan = &plan_arrays(&past, true, true, &[], &p, &mut Vec::new())[0];
         assert_eq!(built_storage(&past.arrays[0], plan, &p).res.bram as u64, bram_blocks(512, 32, &p));
+    }
+
+    #[test]
+    fn fifos_are_shift_registers_up_to_the_srl_limit_and_block_ram_past_it() {
+        let p = prof();
+        let f = |depth: u32| Function {
+            name: "f".into(),
+            loc: Loc::default(),
+            ret: ScalarType::Void,
+            params: vec![],
+            arrays: vec![arr(vec![], ArrayKind::Stream { depth: Some(depth) })],
+            body: Default::default(),
+            directives: Default::default(),
+            global_writes: vec![],
+        };
+        let built = |depth: u32| {
+            let f = f(depth);
+            let plan = &plan_arrays(&f, true, false, &[], &p, &mut Vec::new())[0];
+            built_storage(&f.arrays[0], plan, &p)
+        };
+        // 32 × 32 bits = 1024: the limit itself is still SRL.
+        let shallow = built(32);
+        assert_eq!((shallow.storage, shallow.res.bram), (Storage::Fifo, 0.0));
+        assert!(shallow.res.lut > 0.0);
+        // 1024 × 32 bits: two BRAM18K (the array rules' shapes).
+        let deep = built(1024);
+        assert_eq!(deep.res.bram as u64, bram_blocks(1024, 32, &p));
+        assert!(deep.res.lut < shallow.res.lut);
     }
 
     #[test]

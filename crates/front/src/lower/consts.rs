@@ -13,6 +13,30 @@ pub fn eval_const(n: Node, src: &str, g: &Globals, env: &Env) -> Option<i64> {
     eval(n, src, g, env, 0)
 }
 
+/// An integer written in a pragma argument (`depth=max_width*4`): the preprocessor's
+/// expression evaluator over the text, with named constants of `env` and the file scope
+/// substituted. A name that is not a known constant gives `None` (not the `#if` rule's 0).
+pub fn eval_text(text: &str, g: &Globals, env: &Env) -> Option<i64> {
+    use crate::pp::{expr, lex};
+    let mut raw = Vec::new();
+    lex::lex_line(text, &mut raw);
+    let mut toks: Vec<(lex::TokKind, String)> = Vec::with_capacity(raw.len());
+    for t in raw {
+        let word = &text[t.start..t.end];
+        if t.kind == lex::TokKind::Ident {
+            let v = env.get(word).or_else(|| g.consts.get(word))?;
+            toks.push((lex::TokKind::Number, v.to_string()));
+        } else {
+            toks.push((t.kind, word.to_string()));
+        }
+    }
+    let toks: Vec<expr::ExprTok> = toks.iter().map(|(kind, text)| expr::ExprTok { kind: *kind, text }).collect();
+    if toks.is_empty() {
+        return None;
+    }
+    expr::eval(&toks).ok()
+}
+
 fn eval(n: Node, src: &str, g: &Globals, env: &Env, depth: u32) -> Option<i64> {
     if depth > 128 {
         return None;

@@ -2,7 +2,7 @@
 //! counts) and pragma attachment. Expressions are in [`super::expr`].
 
 use crate::syntax::NodeExt;
-use super::consts::{eval_const, Env};
+use super::consts::{eval_const, eval_text, Env};
 use super::deps;
 use super::types::{unwrap_declarator, TyInfo};
 use super::Globals;
@@ -545,8 +545,15 @@ impl<'a> FnCx<'a> {
                 }
                 "BIND_STORAGE" | "RESOURCE" => a.storage = Some(p.storage()),
                 "STREAM" => {
-                    if let (ArrayKind::Stream { depth }, Some(d)) = (&mut a.kind, p.get("depth").and_then(|d| d.parse().ok())) {
-                        *depth = Some(d);
+                    let depth = p.get("depth").and_then(|d| eval_text(d, self.g, &self.env)).and_then(|d| u32::try_from(d).ok());
+                    // `off` keeps the array; `type=pipo|shared|unsync` are not FIFOs.
+                    let fifo = !p.has("off") && p.get("type").is_none_or(|t| t.eq_ignore_ascii_case("fifo"));
+                    match &mut a.kind {
+                        ArrayKind::Stream { depth: d } => *d = depth.or(*d),
+                        // An array the pragma turns into a FIFO channel (a dataflow region's
+                        // producer–consumer array, UG1399 STREAM): its accesses stay indexed.
+                        kind if fifo => *kind = ArrayKind::Stream { depth },
+                        _ => {}
                     }
                 }
                 _ => {}

@@ -467,7 +467,12 @@ impl<'a> FnCx<'a> {
                 }
             }
             "subscript_expression" => {
-                if let Some((id, idx, mut operands, elem, ap)) = self.subscript_access(n) {
+                if let Some((elem, _)) = self.element_and_bits(n) {
+                    // Bit set on an ap array element: x[i][k] = b reads, merges and writes x[i].
+                    let cur = self.subscript_read(elem);
+                    let id = self.new_op(OpKind::Or, cur.ty, vec![cur.op, v.op], None, loc);
+                    self.write_lvalue(elem, Val { op: Operand::Op(id), ty: cur.ty, ap: cur.ap });
+                } else if let Some((id, idx, mut operands, elem, ap)) = self.subscript_access(n) {
                     let v = self.convert(v, elem, ap, loc);
                     operands.insert(0, v.op);
                     self.new_op(OpKind::Store, elem, operands, Some(Access { array: id, index: idx }), loc);
@@ -615,9 +620,38 @@ impl<'a> FnCx<'a> {
         Some((id, idx, operands, a.elem, self.array_info[id.0 as usize].ap))
     }
 
+    /// `x[i][b]` on a one-dimensional array of `ap_int`: a subscript past the array's rank
+    /// selects a bit of the element. The element expression (`x[i]`) and the bit indices.
+    fn element_and_bits<'t>(&mut self, n: Node<'t>) -> Option<(Node<'t>, Vec<Node<'t>>)> {
+        let (base, mut indices) = self.flatten_subscript(n);
+        if base.kind() == "identifier" && matches!(self.lookup(self.text(base)), Some((Var::Scalar(_) | Var::Const(..), _))) {
+            return None;
+        }
+        let id = self.array_of(base)?.0 as usize;
+        let rank = self.arrays[id].dims.len().max(1);
+        if indices.len() <= rank || !self.array_info[id].ap {
+            return None;
+        }
+        let bits = indices.split_off(rank);
+        let mut elem = n;
+        for _ in 0..bits.len() {
+            elem = elem.field("argument")?;
+        }
+        (elem.kind() == "subscript_expression").then_some((elem, bits))
+    }
+
     #[inline(never)]
     fn subscript_read(&mut self, n: Node) -> Val {
         let loc = self.loc(n);
+        if let Some((elem, bits)) = self.element_and_bits(n) {
+            let v = self.subscript_read(elem);
+            let mut operands = vec![v.op];
+            for b in bits {
+                operands.push(self.expr(b).op);
+            }
+            let id = self.new_op(OpKind::And, ScalarType::Bool, operands, None, loc);
+            return Val { op: Operand::Op(id), ty: ScalarType::Bool, ap: true };
+        }
         if let Some((id, idx, operands, elem, ap)) = self.subscript_access(n) {
             let oid = self.new_op(OpKind::Load, elem, operands, Some(Access { array: id, index: idx }), loc);
             return Val { op: Operand::Op(oid), ty: elem, ap };

@@ -105,9 +105,14 @@ impl<'k, 'e> Flat<'k, 'e> {
             let t = match node {
                 Node::Op(op) => self.op(op, copies),
                 Node::Branch(b) => {
-                    // Predicated: both sides are built and run side by side.
+                    // Predicated: both sides are built and run side by side, but their memory
+                    // accesses exclude each other.
+                    let outer = std::mem::take(&mut self.ports);
                     let a = self.walk(&b.then_region.nodes, copies);
+                    let then_ports = std::mem::take(&mut self.ports);
                     let c = self.walk(&b.else_region.nodes, copies);
+                    let else_ports = std::mem::replace(&mut self.ports, outer);
+                    self.ports.add_exclusive(then_ports, else_ports);
                     a.max(c)
                 }
                 Node::Loop(l) => self.unrolled_loop(l, copies),

@@ -156,6 +156,21 @@ impl PortAcc {
         }
     }
 
+    /// Add the accesses of two mutually exclusive branches: only one runs in an iteration, so
+    /// per bank the busier side counts, not both (the scheduler gives exclusive accesses the
+    /// same port and cycle).
+    pub(crate) fn add_exclusive(&mut self, then_side: PortAcc, else_side: PortAcc) {
+        let mut merged = then_side.map;
+        for (k, (r, w)) in else_side.map {
+            let e = merged.entry(k).or_insert((0, 0));
+            *e = (e.0.max(r), e.1.max(w));
+        }
+        for (k, (r, w)) in merged {
+            let e = self.map.entry(k).or_insert((0, 0));
+            *e = (e.0 + r, e.1 + w);
+        }
+    }
+
     /// Record one access (per copy of the region, with `bs` describing unrolled copies).
     /// `uid` makes data-dependent accesses their own group (they may hit any bank).
     pub(crate) fn record(&mut self, acc: &Access, write: bool, plan: &ArrayPlan, bs: &[Binding<'_>], uid: u64) {

@@ -12,7 +12,7 @@ fn kinds(pragmas: &str) -> Vec<(String, ArrayKind)> {
          \x20 stage(a, x); stage(x, y); stage(y, z); stage(z, u); stage(u, b);\n}}\n"
     );
     let kernel = parse_kernel(&[SourceFile { name: "k.cpp".into(), text }], "k", &FrontOptions::default()).unwrap();
-    kernel.function("k").unwrap().arrays.iter().filter(|a| a.name.len() == 1 && "xyzu".contains(&a.name)).map(|a| (a.name.clone(), a.kind.clone())).collect()
+    kernel.function("k").unwrap().arrays.iter().filter(|a| a.name.len() == 1 && "xyzu".contains(&a.name)).map(|a| (a.name.clone(), a.kind)).collect()
 }
 
 #[test]

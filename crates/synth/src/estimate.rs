@@ -42,6 +42,9 @@ impl Default for EstimateBackend {
     }
 }
 
+/// The package version and the fingerprint of the model's sources (build.rs).
+const MODEL_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " model ", env!("HLSSEEK_MODEL_FINGERPRINT"));
+
 impl Backend for EstimateBackend {
     fn name(&self) -> &str {
         "estimate"
@@ -50,7 +53,7 @@ impl Backend for EstimateBackend {
     /// The workspace version and a fingerprint of the model's sources (build.rs): the model
     /// changes between releases too, and the store must not serve an older model's answers.
     fn version(&self) -> String {
-        format!("hlsseek-estimate {} model {}", env!("CARGO_PKG_VERSION"), env!("HLSSEEK_MODEL_FINGERPRINT"))
+        format!("hlsseek-estimate {MODEL_VERSION}")
     }
 
     fn default_target(&self) -> Target {
@@ -63,7 +66,7 @@ impl Backend for EstimateBackend {
             result: crate::synthesizer::guard(|| self.run(req)),
             seconds: start.elapsed().as_secs_f64(),
             tool: "hlsseek-estimate".into(),
-            tool_version: format!("{} model {}", env!("CARGO_PKG_VERSION"), env!("HLSSEEK_MODEL_FINGERPRINT")),
+            tool_version: MODEL_VERSION.into(),
         }
     }
 }

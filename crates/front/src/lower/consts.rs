@@ -9,6 +9,11 @@ use tree_sitter::Node;
 
 pub type Env = HashMap<String, i64>;
 
+/// A named constant's value: local (`env`) first, then file scope.
+fn named(name: &str, g: &Globals, env: &Env) -> Option<i64> {
+    env.get(name).or_else(|| g.consts.get(name)).copied()
+}
+
 pub fn eval_const(n: Node, src: &str, g: &Globals, env: &Env) -> Option<i64> {
     eval(n, src, g, env, 0)
 }
@@ -24,8 +29,7 @@ pub fn eval_text(text: &str, g: &Globals, env: &Env) -> Option<i64> {
     for t in raw {
         let word = &text[t.start..t.end];
         if t.kind == lex::TokKind::Ident {
-            let v = env.get(word).or_else(|| g.consts.get(word))?;
-            toks.push((lex::TokKind::Number, v.to_string()));
+            toks.push((lex::TokKind::Number, named(word, g, env)?.to_string()));
         } else {
             toks.push((t.kind, word.to_string()));
         }
@@ -52,11 +56,8 @@ fn eval(n: Node, src: &str, g: &Globals, env: &Env, depth: u32) -> Option<i64> {
         "char_literal" => parse_char_literal(text),
         "true" => Some(1),
         "false" | "null" | "nullptr" => Some(0),
-        "identifier" | "type_identifier" => env.get(text).or_else(|| g.consts.get(text)).copied(),
-        "qualified_identifier" => {
-            let last = text.rsplit("::").next().unwrap_or(text).trim();
-            env.get(last).or_else(|| g.consts.get(last)).copied()
-        }
+        "identifier" | "type_identifier" => named(text, g, env),
+        "qualified_identifier" => named(text.rsplit("::").next().unwrap_or(text).trim(), g, env),
         "parenthesized_expression" | "condition_clause" | "type_descriptor" | "template_argument" => {
             let mut c = n.walk();
             let inner = n.named_children(&mut c).last()?;

@@ -320,6 +320,9 @@ impl<'a> FnCx<'a> {
             self.defined_by.entry(id.0).or_insert_with(|| name.to_string());
         }
         let r = self.region();
+        if !name.contains(['.', '-']) && r.defs.keys().any(|k| scalar_root(k) == name && k != name) {
+            r.defs.retain(|k, _| scalar_root(k) != name || k == name);
+        }
         r.defs.insert(name.to_string(), v);
         if !r.written.iter().any(|x| x == name) {
             r.written.push(name.to_string());
@@ -742,7 +745,28 @@ impl<'a> FnCx<'a> {
         }
         let name = self.text(n).replace(' ', "");
         let ty = self.field_type(n).unwrap_or(ScalarType::I32);
+        // A field of a struct local assigned whole (`Node node = nodes[i];`) is wires of that
+        // value: reading it depends on the value's op (a tree walk's next index comes from
+        // the node it loaded), and costs nothing.
+        let root = scalar_root(&name);
+        if root != name && self.whole_value_is_newer(&name, root) {
+            return Val { ty, ap: false, ..self.read_scalar_val(root, ty) };
+        }
         self.read_scalar_val(&name, ty)
+    }
+
+    /// Whether struct `root` was last assigned whole, after any write of its field `field`
+    /// (open regions, innermost first; a whole write drops its region's field values).
+    fn whole_value_is_newer(&self, field: &str, root: &str) -> bool {
+        for r in self.regions.iter().rev() {
+            if r.defs.contains_key(field) {
+                return false;
+            }
+            if r.defs.contains_key(root) {
+                return true;
+            }
+        }
+        false
     }
 
     /// An index as an affine expression over induction variables and invariant scalars; a

@@ -32,7 +32,8 @@ pub(crate) struct Flat<'k, 'e> {
     pub eff: f64,
     pub bindings: Vec<Binding<'k>>,
     ready: Vec<f64>,
-    oplat: Vec<f64>,
+    /// Each op's (cycles, chained delay in cycles): what [`finish_time`] needs to replay it.
+    oplat: Vec<(u32, f64)>,
     is_mem: Vec<bool>,
     scalar_ready: Vec<(&'k str, f64)>,
     array_ready: Vec<f64>,
@@ -60,7 +61,7 @@ impl<'k, 'e> Flat<'k, 'e> {
             eff,
             bindings: Vec::new(),
             ready: vec![0.0; env.max_op + 1],
-            oplat: vec![0.0; env.max_op + 1],
+            oplat: vec![(0, 0.0); env.max_op + 1],
             is_mem: vec![false; env.max_op + 1],
             scalar_ready: Vec::new(),
             array_ready: vec![0.0; env.f.arrays.len()],
@@ -164,19 +165,10 @@ impl<'k, 'e> Flat<'k, 'e> {
             }
         }
         let unit = cost.delay_ns / self.eff;
-        let finish = if cost.lat == 0 {
-            if unit >= 1.0 {
-                start.ceil() + unit
-            } else {
-                let s = if start.fract() + unit > 1.0 + 1e-9 { start.ceil() } else { start };
-                s + unit
-            }
-        } else {
-            start.floor() + cost.lat as f64 + unit.min(0.9)
-        };
+        let finish = finish_time(start, cost.lat, unit);
         let slot = self.slot(op.id.0);
         self.ready[slot] = finish;
-        self.oplat[slot] = if cost.lat == 0 { unit } else { cost.lat as f64 };
+        self.oplat[slot] = (cost.lat, unit);
         self.is_mem[slot] = matches!(key.class, OpClass::Load | OpClass::Store);
         if let (Some(acc), Some(p)) = (&op.access, plan) {
             let write = key.class == OpClass::Store;
@@ -227,11 +219,17 @@ impl<'k, 'e> Flat<'k, 'e> {
         // A reduction onto one memory word is kept in a register by the tool: only its
         // arithmetic stays on the cycle.
         let forward = dep.through_memory && dep.kind == DepKind::Reduction && self.prof.control.forward_memory_reductions;
+        // Replayed with the scheduler's own timing, so logic chained into a register's
+        // cycle (a store's, a multi-cycle unit's first) is not counted twice. A registered
+        // unit's output delay is left out: on the cycle its result goes straight back to a
+        // register, not into more logic.
         dep.ops
             .iter()
             .filter(|id| !(forward && self.is_mem[self.slot(id.0)]))
-            .map(|id| self.oplat[self.slot(id.0)])
-            .sum::<f64>()
+            .fold(0.0, |t, id| {
+                let (lat, unit) = self.oplat[self.slot(id.0)];
+                finish_time(t, lat, if lat > 0 { 0.0 } else { unit })
+            })
     }
 
     /// Whether a dependence may be re-associated into a tree (Merlin `reduction=`, integer
@@ -307,5 +305,22 @@ impl<'k, 'e> Flat<'k, 'e> {
             }
         }
         finish
+    }
+}
+
+/// When an operation whose inputs are ready at `start` (cycles, fractional inside a cycle)
+/// delivers its result: combinational logic (`lat` 0) chains into the current cycle while it
+/// fits and starts the next one otherwise; a registered unit starts in the current cycle and
+/// is done `lat` cycles later, plus its output delay.
+fn finish_time(start: f64, lat: u32, unit: f64) -> f64 {
+    if lat == 0 {
+        if unit >= 1.0 {
+            start.ceil() + unit
+        } else {
+            let s = if start.fract() + unit > 1.0 + 1e-9 { start.ceil() } else { start };
+            s + unit
+        }
+    } else {
+        start.floor() + lat as f64 + unit.min(0.9)
     }
 }

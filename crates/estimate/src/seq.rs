@@ -404,6 +404,33 @@ impl<'k, 'e> Seq<'k, 'e> {
         total
     }
 
+    /// How many updates of what `dep` carries one iteration of a pipelined body makes one
+    /// after another: an inner loop (unrolled in the pipeline) that carries the same value
+    /// repeats its body's updates trip-count times (a histogram's byte loop, `sum += a[i][j]`
+    /// over `j`), once when the tool re-associates them into a tree; sibling loops add up.
+    fn serial_updates(&self, nodes: &[Node], dep: &hlsseek_ir::CarriedDep) -> u64 {
+        self.inner_updates(nodes, dep).max(1)
+    }
+
+    fn inner_updates(&self, nodes: &[Node], dep: &hlsseek_ir::CarriedDep) -> u64 {
+        let mut n = 0u64;
+        for node in nodes {
+            let more = match node {
+                Node::Loop(c) => match c.carried.iter().find(|d| d.variable == dep.variable && d.through_memory == dep.through_memory) {
+                    Some(inner) => {
+                        let times = if self.flat.tree_ok(c, inner) { 1 } else { trip(c, self.prof).hi.unwrap_or(1).max(1) };
+                        times.saturating_mul(self.serial_updates(&c.body.nodes, dep))
+                    }
+                    None => 0,
+                },
+                Node::Branch(b) => self.inner_updates(&b.then_region.nodes, dep).max(self.inner_updates(&b.else_region.nodes, dep)),
+                _ => 0,
+            };
+            n = n.saturating_add(more);
+        }
+        n
+    }
+
     fn pop_binding(&mut self, pushed: bool) {
         if pushed {
             self.flat.bindings.pop();
@@ -626,7 +653,8 @@ impl<'k, 'e> Seq<'k, 'e> {
         let mut rec = 0u64;
         for dep in &l.carried {
             let d = self.flat.dep_delay(dep);
-            let chain = if uf > 1 && !self.flat.tree_ok(l, dep) { d * uf as f64 } else { d };
+            let serial = (uf * self.serial_updates(&l.body.nodes, dep)) as f64;
+            let chain = if serial > 1.0 && !self.flat.tree_ok(l, dep) { d * serial } else { d };
             rec = rec.max(((chain - 1e-9) / dep.distance.max(1) as f64).ceil().max(0.0) as u64);
         }
         self.pop_binding(pushed);

@@ -186,16 +186,26 @@ fn gcd(a: i64, b: i64) -> i64 {
     }
 }
 
-fn distance(s: &[IndexExpr], l: &[IndexExpr], v: Option<&str>, inner: &[String]) -> Dist {
+/// `written`: scalars the loop body assigns (a data-dependent index over none of them, nor
+/// over an induction variable of the loop or of a loop inside, names one cell throughout).
+fn distance(s: &[IndexExpr], l: &[IndexExpr], v: Option<&str>, inner: &[String], written: &[String]) -> Dist {
     if s.len() != l.len() {
         return Dist::None;
     }
-    if s.iter().chain(l).any(|e| !e.affine) {
-        return if s == l { Dist::Invariant } else { Dist::None };
-    }
     let mut exact: Option<i64> = None;
     let mut may = false;
+    // A data-dependent index that changes from one iteration to the next.
+    let mut moving = false;
     for (a, b) in s.iter().zip(l) {
+        if !a.affine || !b.affine {
+            // Different data-dependent indices are taken as distinct, the same one as the same
+            // cell: per dimension, so `f[label][j]` over `j` never meets itself.
+            if a != b {
+                return Dist::None;
+            }
+            moving |= a.terms.iter().any(|(x, _)| Some(x.as_str()) == v || inner.contains(x) || written.contains(x));
+            continue;
+        }
         let (ca, cb) = v.map_or((0, 0), |v| (a.coeff(v), b.coeff(v)));
         let others = |e: &IndexExpr| {
             let mut t: Vec<(String, i64)> = e.terms.iter().filter(|(x, c)| Some(x.as_str()) != v && *c != 0).cloned().collect();
@@ -240,11 +250,12 @@ fn distance(s: &[IndexExpr], l: &[IndexExpr], v: Option<&str>, inner: &[String])
         Some(d) if d <= 0 => Dist::None,
         _ if may => Dist::May,
         None => Dist::Invariant,
+        Some(_) if moving => Dist::May,
         Some(d) => Dist::Exact(d),
     }
 }
 
-pub fn memory_deps(body: &Region, iv: Option<&str>, arrays: &[Array]) -> Vec<CarriedDep> {
+pub fn memory_deps(body: &Region, iv: Option<&str>, arrays: &[Array], written: &[String]) -> Vec<CarriedDep> {
     let mut regions = Vec::new();
     let mut accs = Vec::new();
     let mut inner = Vec::new();
@@ -258,7 +269,7 @@ pub fn memory_deps(body: &Region, iv: Option<&str>, arrays: &[Array]) -> Vec<Car
                 continue;
             }
             let data_dependent = sa.index.iter().chain(&la.index).any(|e| !e.affine);
-            let (dist, invariant) = match distance(&sa.index, &la.index, iv, &inner) {
+            let (dist, invariant) = match distance(&sa.index, &la.index, iv, &inner, written) {
                 Dist::None => continue,
                 Dist::Invariant => (1, true),
                 Dist::May => (1, false),
@@ -280,11 +291,18 @@ pub fn memory_deps(body: &Region, iv: Option<&str>, arrays: &[Array]) -> Vec<Car
             let kind = if invariant && red && !data_dependent { DepKind::Reduction } else { DepKind::Recurrence };
             let name = arrays.get(sa.array.0 as usize).map_or_else(String::new, |a| a.name.clone());
             let dep = CarriedDep { kind, variable: name, through_memory: true, distance: dist, ops };
-            // One dependence per array and distance: a recurrence outranks a reduction (the
-            // tool cannot keep the cell in a register when another access may alias it).
+            // One dependence per array and distance, the longest chain (the II bound is the
+            // slowest cycle; `w[1]`'s filter update outlasts `w[2] = w[1]`); a recurrence
+            // outranks a reduction (the tool cannot keep the cell in a register when another
+            // access may alias it).
             match out.iter_mut().find(|d| d.variable == dep.variable && d.distance == dep.distance && d.through_memory) {
-                Some(old) if old.kind == DepKind::Reduction && dep.kind == DepKind::Recurrence => *old = dep,
-                Some(_) => {}
+                Some(old) => {
+                    let kind = if old.kind == DepKind::Recurrence { old.kind } else { dep.kind };
+                    if dep.ops.len() > old.ops.len() || (old.kind == DepKind::Reduction && dep.kind == DepKind::Recurrence) {
+                        *old = dep;
+                    }
+                    old.kind = kind;
+                }
                 None => out.push(dep),
             }
         }

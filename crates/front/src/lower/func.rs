@@ -967,7 +967,7 @@ impl<'a> FnCx<'a> {
             }
         }
         let mut carried = deps::scalar_deps(&body, &body_cx, var.as_deref());
-        carried.extend(deps::memory_deps(&body, var.as_deref(), &self.arrays));
+        carried.extend(deps::memory_deps(&body, var.as_deref(), &self.arrays, &body_cx.written));
         let carried = deps::apply_directives(carried, &frame.directives.dependences);
         // The loop's writes reach the parent as opaque values; so does a counter declared
         // outside the header, whose stepping was not lowered as work.

@@ -1,0 +1,65 @@
+//! What bounds a pipeline's II through a loop-carried value (xcu280, 10 ns: fadd and fmul 2
+//! cycles, a memory read 1, a store 1, small integer logic chained inside a cycle):
+//! - of several store/load pairs on one array, the slowest cycle (a filter's `w[1]` update,
+//!   fmul + fsub + fsub and the register's read and write, not its `w[2] = w[1]` copy:
+//!   ForgeHLS `butterworth_filter` records 8,209 cycles for 1,024 iterations, II 8);
+//! - an inner loop unrolled in the pipeline that updates the same value repeats the cycle
+//!   (ForgeHLS `frequency_counter`: four histogram updates an iteration, II 8, 8,455 cycles);
+//! - a data-dependent index that stays put in the inner loop (`f[label][j]` over `j`) does not
+//!   make the inner copies wait on each other.
+
+mod common;
+
+use common::estimate_source;
+
+fn ii_of(source: &str, loop_name: &str) -> u64 {
+    let e = estimate_source("k.cpp", source.to_string(), "k");
+    let l = e.loops.iter().find(|l| l.name == loop_name).unwrap_or_else(|| panic!("no loop {loop_name}: {:?}", e.loops));
+    l.ii.unwrap_or_else(|| panic!("{loop_name} is not pipelined: {:?}", e.loops))
+}
+
+#[test]
+fn the_slowest_of_several_cycles_through_one_array_bounds_the_ii() {
+    let filter = "void k(const float in[1024], float out[1024], const float a[3]) {\n\
+        float w[3] = {0, 0, 0};\n\
+        L: for (int i = 0; i < 1024; i++) {\n\
+          float nw = in[i] - a[1] * w[1] - a[2] * w[2];\n\
+          out[i] = nw;\n\
+          w[2] = w[1];\n\
+          w[1] = nw;\n\
+        }\n}\n";
+    // 7 here: `w` is three registers (a read and a write chain into the fmul's and the
+    // store's cycles), where Vitis spends a cycle more; the `w[2] = w[1]` pair alone gives 1.
+    assert_eq!(ii_of(filter, "L"), 7);
+}
+
+#[test]
+fn updates_unrolled_inside_the_pipeline_wait_on_each_other() {
+    let histogram = "void k(const unsigned in[1024], unsigned h[256]) {\n\
+        L: for (int i = 0; i < 1024; i++) {\n\
+          unsigned v = in[i];\n\
+          for (int j = 0; j < 4; j++) h[(v >> (8 * j)) & 255]++;\n\
+        }\n}\n";
+    assert_eq!(ii_of(histogram, "L"), 8, "four read-modify-writes of 2 cycles");
+    let float_sum = "void k(const float a[1024][4], float out[1]) {\n\
+        #pragma HLS ARRAY_PARTITION variable=a dim=2 complete\n  float s = 0;\n\
+        L: for (int i = 0; i < 1024; i++) {\n#pragma HLS PIPELINE II=1\n\
+          for (int j = 0; j < 4; j++) s += a[i][j];\n  }\n  out[0] = s;\n}\n";
+    assert_eq!(ii_of(float_sum, "L"), 8, "four fadds in a row, not re-associated");
+    // Integer additions are re-associated into a tree: one add on the cycle.
+    let int_sum = float_sum.replace("float", "int");
+    assert_eq!(ii_of(&int_sum, "L"), 1);
+}
+
+#[test]
+fn a_row_picked_by_data_stays_put_across_the_inner_loop() {
+    let per_class = "void k(const float x[1024][16], const int label[1024], float f[4][16]) {\n\
+        L: for (int i = 0; i < 1024; i++) {\n\
+          int c = label[i];\n\
+          for (int j = 0; j < 16; j++) f[c][j] += x[i][j];\n\
+        }\n}\n";
+    // Sixteen distinct cells an iteration: one read-modify-write deep (2 cycles), however
+    // many ports the sixteen reads need; not sixteen fadd cycles in a row.
+    let ii = ii_of(per_class, "L");
+    assert!(ii < 16 * 2, "II {ii}");
+}

@@ -404,6 +404,34 @@ impl<'k, 'e> Seq<'k, 'e> {
         total
     }
 
+    /// The II bound from what the loops flattened into `last` carry: a value carried `n`
+    /// iterations of an outer loop comes back `n ×` (the fewest iterations of the loops inside
+    /// it) pipeline iterations later, which is 1 for a triangular nest's first row
+    /// (`for k, for j <= i: C[i][j] += ...`: the tool schedules for it). Cells that change with
+    /// the inner loops are not one register any more, so a memory reduction pays its load and
+    /// store there.
+    fn flattened_recurrence(&self, last: &'k Loop, flat_outer: &[&'k Loop]) -> u64 {
+        let mut rec = 0u64;
+        for (i, c) in flat_outer.iter().enumerate() {
+            let inner = flat_outer[i + 1..].iter().copied().chain([last]).map(|x| trip(x, self.prof).lo.unwrap_or(1).max(1)).fold(1u64, u64::saturating_mul);
+            for dep in &c.carried {
+                // Carried by an inner loop too: the same cell every iteration, bounded there.
+                let inner_carries = flat_outer[i + 1..].iter().copied().chain([last]).any(|x| x.carried.iter().any(|e| e.variable == dep.variable && e.through_memory == dep.through_memory));
+                if inner_carries {
+                    continue;
+                }
+                let mut dep = dep.clone();
+                if dep.through_memory {
+                    dep.kind = hlsseek_ir::DepKind::Recurrence;
+                }
+                let d = self.flat.dep_delay(&dep);
+                let distance = (dep.distance.max(1) as u64).saturating_mul(inner) as f64;
+                rec = rec.max(((d - 1e-9) / distance).ceil().max(0.0) as u64);
+            }
+        }
+        rec
+    }
+
     /// How many updates of what `dep` carries one iteration of a pipelined body makes one
     /// after another: an inner loop (unrolled in the pipeline) that carries the same value
     /// repeats its body's updates trip-count times (a histogram's byte loop, `sum += a[i][j]`
@@ -493,7 +521,7 @@ impl<'k, 'e> Seq<'k, 'e> {
             for c in &chain[..chain.len() - 1] {
                 pushed.push(self.push_binding(c, 1, 1));
             }
-            let lat = self.pipelined_loop(last, outer, name, chain.len() > 1, path);
+            let lat = self.pipelined_loop(last, outer, name, &chain[..chain.len() - 1], path);
             for p in pushed.into_iter().rev() {
                 self.pop_binding(p);
             }
@@ -633,7 +661,9 @@ impl<'k, 'e> Seq<'k, 'e> {
         self.modules.add(res);
     }
 
-    fn pipelined_loop(&mut self, l: &'k Loop, outer: Trip, name: String, flattened: bool, path: &[String]) -> Lat {
+    /// `flat_outer`: the loops flattened into this one, outermost first.
+    fn pipelined_loop(&mut self, l: &'k Loop, outer: Trip, name: String, flat_outer: &[&'k Loop], path: &[String]) -> Lat {
+        let flattened = !flat_outer.is_empty();
         let plan = self.flat.env.plans.get(l).clone();
         let idx = self.reports.len();
         self.reports.push(LoopReport::default());
@@ -657,6 +687,7 @@ impl<'k, 'e> Seq<'k, 'e> {
             let chain = if serial > 1.0 && !self.flat.tree_ok(l, dep) { d * serial } else { d };
             rec = rec.max(((chain - 1e-9) / dep.distance.max(1) as f64).ceil().max(0.0) as u64);
         }
+        rec = rec.max(self.flattened_recurrence(l, flat_outer));
         self.pop_binding(pushed);
         let ii = plan.target_ii.max(pb).max(rec).max(self.flat.call_ii).max(1);
         if pb > plan.target_ii.max(rec) && pb > 1 {

@@ -413,10 +413,11 @@ impl<'k, 'e> Seq<'k, 'e> {
     fn flattened_recurrence(&self, last: &'k Loop, flat_outer: &[&'k Loop]) -> u64 {
         let mut rec = 0u64;
         for (i, c) in flat_outer.iter().enumerate() {
-            let inner = flat_outer[i + 1..].iter().copied().chain([last]).map(|x| trip(x, self.prof).lo.unwrap_or(1).max(1)).fold(1u64, u64::saturating_mul);
+            let below: Vec<&Loop> = flat_outer[i + 1..].iter().copied().chain([last]).collect();
+            let inner = below.iter().map(|x| trip(x, self.prof).lo.unwrap_or(1).max(1)).fold(1u64, u64::saturating_mul);
             for dep in &c.carried {
                 // Carried by an inner loop too: the same cell every iteration, bounded there.
-                let inner_carries = flat_outer[i + 1..].iter().copied().chain([last]).any(|x| x.carried.iter().any(|e| e.variable == dep.variable && e.through_memory == dep.through_memory));
+                let inner_carries = below.iter().any(|x| x.carried.iter().any(|e| e.variable == dep.variable && e.through_memory == dep.through_memory));
                 if inner_carries {
                     continue;
                 }

@@ -195,6 +195,11 @@ impl<'k> Ctx<'k> {
     }
 }
 
+/// What `l` carries through the same variable (scalar or array) as `dep`.
+fn carried_like<'l>(l: &'l Loop, dep: &hlsseek_ir::CarriedDep) -> Option<&'l hlsseek_ir::CarriedDep> {
+    l.carried.iter().find(|d| d.variable == dep.variable && d.through_memory == dep.through_memory)
+}
+
 fn contains_op(nodes: &[Node], id: u32) -> bool {
     nodes.iter().any(|n| match n {
         Node::Op(op) => op.id.0 == id,
@@ -417,7 +422,7 @@ impl<'k, 'e> Seq<'k, 'e> {
             let inner = below.iter().map(|x| trip(x, self.prof).lo.unwrap_or(1).max(1)).fold(1u64, u64::saturating_mul);
             for dep in &c.carried {
                 // Carried by an inner loop too: the same cell every iteration, bounded there.
-                let inner_carries = below.iter().any(|x| x.carried.iter().any(|e| e.variable == dep.variable && e.through_memory == dep.through_memory));
+                let inner_carries = below.iter().any(|x| carried_like(x, dep).is_some());
                 if inner_carries {
                     continue;
                 }
@@ -445,7 +450,7 @@ impl<'k, 'e> Seq<'k, 'e> {
         let mut n = 0u64;
         for node in nodes {
             let more = match node {
-                Node::Loop(c) => match c.carried.iter().find(|d| d.variable == dep.variable && d.through_memory == dep.through_memory) {
+                Node::Loop(c) => match carried_like(c, dep) {
                     Some(inner) => {
                         let times = if self.flat.tree_ok(c, inner) { 1 } else { trip(c, self.prof).hi.unwrap_or(1).max(1) };
                         times.saturating_mul(self.serial_updates(&c.body.nodes, dep))

@@ -1,29 +1,15 @@
 //! A subscript past an `ap_int` array's rank selects a bit of the element: `x[i][j]` on
 //! `ap_uint<8> x[N]` is one access of `x[i]`, not a two-dimensional access.
 
-use hlsseek_front::{parse_kernel, FrontOptions, SourceFile};
-use hlsseek_ir::{Node, Op, OpKind, Region};
+mod common;
 
-fn ops(region: &Region, out: &mut Vec<Op>) {
-    for node in &region.nodes {
-        match node {
-            Node::Op(op) => out.push(op.clone()),
-            Node::Loop(l) => ops(&l.body, out),
-            Node::Branch(b) => {
-                ops(&b.then_region, out);
-                ops(&b.else_region, out);
-            }
-            Node::Call(_) => {}
-        }
-    }
-}
+use hlsseek_front::{parse_kernel, FrontOptions, SourceFile};
+use hlsseek_ir::{Op, OpKind};
 
 fn kernel_ops(body: &str) -> Vec<Op> {
     let text = format!("#include <ap_int.h>\nvoid k(ap_uint<8> x[16], ap_uint<1> y[16]) {{\n{body}\n}}\n");
     let kernel = parse_kernel(&[SourceFile { name: "k.cpp".into(), text }], "k", &FrontOptions::default()).unwrap();
-    let mut out = Vec::new();
-    ops(&kernel.function("k").unwrap().body, &mut out);
-    out
+    common::all_ops(&kernel.function("k").unwrap().body).into_iter().cloned().collect()
 }
 
 #[test]

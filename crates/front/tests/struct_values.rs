@@ -2,28 +2,17 @@
 //! uses the loaded value, so a walk whose next index comes from the node it loaded is one
 //! recurrence through both loads. A field written after the whole assignment wins.
 
+mod common;
+
+use common::all_ops;
 use hlsseek_front::{parse_kernel, FrontOptions, SourceFile};
-use hlsseek_ir::{CarriedDep, Function, Kernel, Node, Op, OpKind, Operand, Region};
+use hlsseek_ir::{CarriedDep, Function, Kernel, OpKind, Operand};
 
 const NODE: &str = "struct Node { int feature; float threshold; int left; int right; };\n";
 
 fn kernel(body: &str) -> Kernel {
     let text = format!("{NODE}void k(float f[10], Node nodes[64], int out[4]) {{\n{body}\n}}\n");
     parse_kernel(&[SourceFile { name: "k.cpp".into(), text }], "k", &FrontOptions::default()).unwrap()
-}
-
-fn ops<'a>(region: &'a Region, out: &mut Vec<&'a Op>) {
-    for node in &region.nodes {
-        match node {
-            Node::Op(op) => out.push(op),
-            Node::Loop(l) => ops(&l.body, out),
-            Node::Branch(b) => {
-                ops(&b.then_region, out);
-                ops(&b.else_region, out);
-            }
-            Node::Call(_) => {}
-        }
-    }
 }
 
 fn first_loop_deps(f: &Function) -> Vec<CarriedDep> {
@@ -47,8 +36,7 @@ fn a_tree_walk_recurs_through_the_node_it_loads() {
          out[0] = at;",
     );
     let f = k.function("k").unwrap();
-    let mut all = Vec::new();
-    ops(&f.body, &mut all);
+    let all = all_ops(&f.body);
     let kind = |id: &hlsseek_ir::OpId| all.iter().find(|o| o.id == *id).map(|o| o.kind.clone());
     let deps = first_loop_deps(f);
     let at = deps.iter().find(|d| d.variable == "at").expect("the index is carried");
@@ -70,8 +58,7 @@ fn a_field_written_after_the_whole_value_is_read_back() {
            out[i] = n.left + n.right;
          }",
     );
-    let mut all = Vec::new();
-    ops(&k.function("k").unwrap().body, &mut all);
+    let all = all_ops(&k.function("k").unwrap().body);
     let add = all.iter().find(|o| o.kind == OpKind::Add).expect("the sum");
     assert!(add.operands.contains(&Operand::Int(7)), "n.left is the 7 written: {:?}", add.operands);
     let load = all.iter().find(|o| o.kind == OpKind::Load).unwrap();
@@ -88,8 +75,7 @@ fn a_whole_assignment_replaces_fields_written_before_it() {
            out[i] = n.left;
          }",
     );
-    let mut all = Vec::new();
-    ops(&k.function("k").unwrap().body, &mut all);
+    let all = all_ops(&k.function("k").unwrap().body);
     let load = all.iter().find(|o| o.kind == OpKind::Load).unwrap();
     let store = all.iter().find(|o| o.kind == OpKind::Store).unwrap();
     assert!(store.operands.contains(&Operand::Op(load.id)), "out[i] stores the loaded node's field: {:?}", store.operands);

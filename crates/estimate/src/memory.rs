@@ -349,7 +349,9 @@ pub(crate) fn built_storage(a: &Array, plan: &ArrayPlan, prof: &Profile) -> Buil
         Impl::Lutram | Impl::Srl => (Storage::Lutram, lutram),
         Impl::Bram => (Storage::Bram, bram),
         Impl::Uram => (Storage::Uram, Res { uram: (uram_blocks(words, width, prof) * plan.banks) as f64, ..Res::default() }),
-        Impl::Auto if words * width <= prof.memory.lutram_max_bits => (Storage::Lutram, lutram),
+        Impl::Auto if words * width <= prof.memory.lutram_max_bits || n * width <= prof.memory.lutram_max_array_bits => {
+            (Storage::Lutram, lutram)
+        }
         Impl::Auto => (Storage::Bram, bram),
     };
     Built { storage, words: n, res }

@@ -56,7 +56,12 @@ pub struct MemoryRules {
     pub bram18k_shapes: Vec<(u64, u64)>,
     pub ports_per_bank: u32,
     pub param_ports: u32,
+    /// A bank of at most this many bits is built in LUTRAM (or SRL).
     pub lutram_max_bits: u64,
+    /// A whole array of at most this many bits is built in LUTRAM, whatever its banks
+    /// (0: only the per-bank rule).
+    #[serde(default)]
+    pub lutram_max_array_bits: u64,
     pub complete_threshold: u64,
     pub lutram_bits_per_lut: f64,
     /// (width, depth) of one URAM block, for `BIND_STORAGE impl=uram`.

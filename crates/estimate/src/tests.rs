@@ -455,6 +455,18 @@ fn g_bram_counting() {
     assert_eq!(est(&k(a)).qor.resources.bram, 0);
     // 32 × 32 = 1024 bits: LUTRAM (auto_srl_max_bits), no BRAM.
     assert_eq!(est(&k(array("M", t, &[32], ArrayKind::Local))).qor.resources.bram, 0);
+    // A small array stays in LUTRAM whole up to `lutram_max_array_bits` (64 × 32 = 2 Kbit);
+    // 128 × 32 = 4 Kbit takes a block.
+    assert_eq!(est(&k(array("M", t, &[64], ArrayKind::Local))).qor.resources.bram, 0);
+    assert_eq!(est(&k(array("M", t, &[128], ArrayKind::Local))).qor.resources.bram, 1);
+    // The banks of a large array keep the per-bank rule: cyclic 32 gives 32 banks of
+    // 32 × 32 = 1 Kbit, LUTRAM; cyclic 16 gives 64-word banks (2 Kbit), one block each.
+    let mut a = array("M", t, &[1024], ArrayKind::Local);
+    a.partitions.push(cyclic(32));
+    assert_eq!(est(&k(a)).qor.resources.bram, 0);
+    let mut a = array("M", t, &[1024], ArrayKind::Local);
+    a.partitions.push(cyclic(16));
+    assert_eq!(est(&k(a)).qor.resources.bram, 16);
     // A top-level array argument lives outside (ap_memory).
     assert_eq!(est(&k(array("M", t, &[1024], ArrayKind::Param))).qor.resources.bram, 0);
 }

@@ -8,7 +8,11 @@
 //! - a data-dependent index that stays put in the inner loop (`f[label][j]` over `j`) does not
 //!   make the inner copies wait on each other;
 //! - what an outer loop flattened into the pipeline carries comes back after the inner loops'
-//!   fewest iterations (one, in a triangle's first row).
+//!   fewest iterations (one, in a triangle's first row);
+//! - a value stored unconditionally and read back the next iteration is forwarded in a
+//!   register (`c[i] = c[i - 1] + h[i]`: II 1, ForgeHLS `fibonacci` 1,026 cycles for 1,022
+//!   iterations), while a conditional read or a second store keeps the trip through memory;
+//! - `std::swap` of two elements is two stores (a bubble sort's exchange waits on memory).
 
 mod common;
 
@@ -89,4 +93,30 @@ fn a_flattened_triangle_comes_back_to_its_cells_at_once() {
     let ii = flattened_ii(nest("<= i"));
     assert!(ii >= 3, "II {ii}");
     assert_eq!(flattened_ii(nest("< 256")), 1);
+}
+
+#[test]
+fn a_value_stored_and_read_back_next_iteration_is_forwarded() {
+    let prefix = "void k(const int h[1024], int out[1024]) {\n\
+        int c[1024];\n  c[0] = h[0];\n\
+        L: for (int i = 1; i < 1024; i++) c[i] = c[i - 1] + h[i];\n\
+        for (int i = 0; i < 1024; i++) out[i] = c[i];\n}\n";
+    assert_eq!(ii_of(prefix, "L"), 1, "the add's result waits in a register");
+    // Read under a branch: the load stays (ForgeHLS `sr_latch`, II 2).
+    let conditional = prefix.replace("c[i] = c[i - 1] + h[i];", "{ int v = h[i]; if (v < 0) v = c[i - 1]; c[i] = v; }");
+    assert_eq!(ii_of(&conditional, "L"), 2, "read, then write, of one memory");
+    // Two stores to the array: which one the next iteration reads is not known statically.
+    let two_stores = prefix.replace("c[i] = c[i - 1] + h[i];", "{ if (h[i]) c[i] = 0; else c[i] = c[i - 1] + 1; }");
+    assert_eq!(ii_of(&two_stores, "L"), 2);
+}
+
+#[test]
+fn a_swap_writes_both_elements() {
+    let bubble = "#include <algorithm>\nvoid k(int a[1024]) {\n\
+        for (int i = 0; i < 1023; i++)\n\
+          L: for (int j = 0; j < 1023 - i; j++)\n\
+            if (a[j] > a[j + 1]) std::swap(a[j], a[j + 1]);\n}\n";
+    // Iteration j writes a[j + 1], which iteration j + 1 reads first: a read-compare-write
+    // cycle of 2 (ForgeHLS's bubble sorts record 4; without the stores it was 1).
+    assert_eq!(ii_of(bubble, "L0_L"), 2);
 }

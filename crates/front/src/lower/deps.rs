@@ -255,6 +255,74 @@ fn distance(s: &[IndexExpr], l: &[IndexExpr], v: Option<&str>, inner: &[String],
     }
 }
 
+/// Store-to-load forwarding across one iteration (LLVM's loop-load elimination, which Vitis
+/// runs): in an innermost loop, a load of what the single unconditional store of the array
+/// wrote one iteration before (`c[i] = c[i - 1] + h[i]`) is replaced by that value, carried in
+/// a register. The load disappears (no port, no memory latency); the dependence becomes a
+/// recurrence through the named value `array@prev`, as for a scalar. A conditional store or
+/// load, or a second store to the array, keeps the memory dependence (ForgeHLS: `fib[i] =
+/// fib[i-1] + fib[i-2]` reaches II 1; `sr_latch`, whose `Q[i-1]` is read under a branch, II 2).
+pub fn forward_stored_values(body: &mut Region, iv: Option<&str>, written: &[String], arrays: &[Array]) -> Vec<CarriedDep> {
+    let mut regions = Vec::new();
+    let mut accs = Vec::new();
+    let mut inner = Vec::new();
+    collect(body, &mut regions, &mut accs, &mut inner, 0);
+    let innermost = inner.is_empty() && !body.nodes.iter().any(|n| matches!(n, Node::Call(_)));
+    if !innermost || iv.is_none() {
+        return Vec::new();
+    }
+    // (load, value the store writes, array) for each forwardable pair.
+    let mut pairs: Vec<(OpId, Operand, u32)> = Vec::new();
+    for s in accs.iter().filter(|a| a.op.kind == OpKind::Store && a.region == 0) {
+        let sa = s.op.access.as_ref().expect("filtered");
+        let stores = accs.iter().filter(|a| a.op.kind == OpKind::Store && a.op.access.as_ref().is_some_and(|x| x.array == sa.array)).count();
+        if stores != 1 || sa.index.iter().any(|e| !e.affine) {
+            continue;
+        }
+        // Only a load that comes after the store's value is known would read it this
+        // iteration; a load of the cell written one iteration before reads the older value.
+        for l in accs.iter().filter(|a| a.op.kind == OpKind::Load && a.region == 0) {
+            let la = l.op.access.as_ref().expect("filtered");
+            if la.array == sa.array && matches!(distance(&sa.index, &la.index, iv, &inner, written), Dist::Exact(1)) {
+                pairs.push((l.op.id, s.op.operands[0].clone(), sa.array.0));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (load, stored, array) in pairs {
+        let name = format!("{}@prev", arrays.get(array as usize).map_or("", |a| a.name.as_str()));
+        body.nodes.retain(|n| !matches!(n, Node::Op(op) if op.id == load));
+        replace_uses(body, load, &Operand::Scalar(name.clone()));
+        let Operand::Op(end) = stored else { continue };
+        let ops = region_ops(body);
+        let reads = |op: &Op| op.operands.iter().any(|o| matches!(o, Operand::Scalar(x) if *x == name));
+        if let Some(chain) = longest_path(&ops, reads, end) {
+            out.push(CarriedDep { kind: DepKind::Recurrence, variable: name, through_memory: false, distance: 1, ops: chain });
+        }
+    }
+    out
+}
+
+/// Every use of `id`'s value in `r` (branches included) reads `with` instead.
+fn replace_uses(r: &mut Region, id: OpId, with: &Operand) {
+    for n in &mut r.nodes {
+        match n {
+            Node::Op(op) => {
+                for o in &mut op.operands {
+                    if *o == Operand::Op(id) {
+                        *o = with.clone();
+                    }
+                }
+            }
+            Node::Branch(b) => {
+                replace_uses(&mut b.then_region, id, with);
+                replace_uses(&mut b.else_region, id, with);
+            }
+            Node::Loop(_) | Node::Call(_) => {}
+        }
+    }
+}
+
 pub fn memory_deps(body: &Region, iv: Option<&str>, arrays: &[Array], written: &[String]) -> Vec<CarriedDep> {
     let mut regions = Vec::new();
     let mut accs = Vec::new();

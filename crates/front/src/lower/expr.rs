@@ -945,6 +945,14 @@ impl<'a> FnCx<'a> {
         if name == "__builtin_inff" || name == "__builtin_huge_val" || name == "infinity" || name == "__builtin_nanf" {
             return Val { op: Operand::Float(f64::MAX), ty: ScalarType::Float, ap: false };
         }
+        if name == "swap" && args.len() == 2 {
+            // `std::swap(a[j], a[j + 1])`: two reads, then each value written to the other
+            // place (sorting kernels: the stores are what carries the dependence).
+            let (x, y) = (self.expr(args[0]), self.expr(args[1]));
+            self.write_lvalue(args[0], y);
+            self.write_lvalue(args[1], x);
+            return Val::int(0);
+        }
         let vals: Vec<Val> = args.iter().map(|a| self.expr(*a)).collect();
         if let Some(t) = builtin(&name).filter(|t| *t != ScalarType::Void) {
             // Functional cast `float(x)`.

@@ -966,7 +966,10 @@ impl<'a> FnCx<'a> {
                 };
             }
         }
+        let mut body = body;
+        let forwarded = deps::forward_stored_values(&mut body, var.as_deref(), &body_cx.written, &self.arrays);
         let mut carried = deps::scalar_deps(&body, &body_cx, var.as_deref());
+        carried.extend(forwarded);
         carried.extend(deps::memory_deps(&body, var.as_deref(), &self.arrays, &body_cx.written));
         let carried = deps::apply_directives(carried, &frame.directives.dependences);
         // The loop's writes reach the parent as opaque values; so does a counter declared
@@ -979,7 +982,6 @@ impl<'a> FnCx<'a> {
             }
         }
         let outer_writes = self.outer_writes(&body_cx, &body, var.as_deref());
-        let mut body = body;
         self.bind_ops(&mut body, &frame.directives.bind_ops);
         let l = Loop { id, label, var, loc, trip, body, directives: frame.directives, carried, outer_writes };
         self.region().nodes.push(IrNode::Loop(l));

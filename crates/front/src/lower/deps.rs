@@ -279,8 +279,8 @@ pub fn forward_stored_values(body: &mut Region, iv: Option<&str>, written: &[Str
         if stores != 1 || sa.index.iter().any(|e| !e.affine) {
             continue;
         }
-        // Only a load that comes after the store's value is known would read it this
-        // iteration; a load of the cell written one iteration before reads the older value.
+        // A load at distance exactly 1 reads what the previous iteration stored; a longer
+        // distance would need one register per iteration in flight, which the pass does not do.
         for l in accs.iter().filter(|a| a.op.kind == OpKind::Load && a.region == 0) {
             let la = l.op.access.as_ref().expect("filtered");
             if la.array == sa.array && matches!(distance(&sa.index, &la.index, iv, &inner, written), Dist::Exact(1)) {

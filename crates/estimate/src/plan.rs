@@ -5,7 +5,7 @@
 use crate::memory::PartitionRequest;
 use crate::model::Trip;
 use crate::profile::Profile;
-use hlsseek_ir::{Dialect, Function, IndexExpr, Loop, Node, Region};
+use hlsseek_ir::{ArrayKind, Dialect, Function, IndexExpr, Loop, Node, Region};
 use std::collections::{HashMap, HashSet};
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -432,6 +432,44 @@ pub(crate) fn merlin_partitions(f: &Function, plans: &Plans, prof: &Profile) -> 
                     if f <= prof.merlin.max_partition {
                         out.push((acc.array.0, d, f));
                     }
+                }
+            }
+        });
+    });
+    out
+}
+
+/// Vitis's throughput-driven partitioning (`config_array_partition -throughput_driven auto`,
+/// the default since 2022.1), as far as the data shows it: a small local array (at most
+/// `throughput_partition_max_elements`, no `ARRAY_PARTITION` of its own, not a struct member)
+/// whose elements the copies of an unrolled loop read or write is split so that each copy gets
+/// its own bank (cyclic by the unroll factor on each dimension the loop variable indexes).
+pub(crate) fn throughput_partitions(f: &Function, plans: &Plans, prof: &Profile) -> Vec<PartitionRequest> {
+    let limit = prof.memory.throughput_partition_max_elements;
+    if limit == 0 {
+        return Vec::new();
+    }
+    let small = |a: u32| {
+        f.arrays.get(a as usize).is_some_and(|a| {
+            a.kind == ArrayKind::Local && a.partitions.is_empty() && !a.name.contains('.') && !a.name.contains("->") && a.elements().is_some_and(|n| n <= limit)
+        })
+    };
+    let mut out: Vec<PartitionRequest> = Vec::new();
+    f.body.visit_loops(&mut |l| {
+        let p = plans.get(l);
+        let factor = if p.full { trip(l, prof).hi.unwrap_or(1) } else { p.unroll };
+        let Some(var) = &l.var else { return };
+        if factor <= 1 {
+            return;
+        }
+        collect_accesses(&l.body, &mut |acc, _| {
+            if !small(acc.array.0) {
+                return;
+            }
+            for (d, e) in acc.index.iter().enumerate() {
+                let c = e.coeff(var);
+                if c != 0 {
+                    out.push((acc.array.0, d, factor.saturating_mul(c.unsigned_abs()).max(factor)));
                 }
             }
         });

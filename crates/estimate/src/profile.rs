@@ -63,6 +63,10 @@ pub struct MemoryRules {
     #[serde(default)]
     pub lutram_max_array_bits: u64,
     pub complete_threshold: u64,
+    /// Largest local array Vitis's throughput-driven partitioning splits for the copies of an
+    /// unrolled loop (0: none, as before Vitis 2022.1 and under Merlin).
+    #[serde(default)]
+    pub throughput_partition_max_elements: u64,
     pub lutram_bits_per_lut: f64,
     /// (width, depth) of one URAM block, for `BIND_STORAGE impl=uram`.
     #[serde(default = "uram_shape")]

@@ -7,7 +7,7 @@ use crate::flat::{Flat, FnEnv};
 use crate::memory::{built_storage, partition_labels, plan_arrays, Binding};
 use crate::model::{Lat, Res, Trip, UnitBag};
 use crate::ops::shareable;
-use crate::plan::{callees, has_loops, merlin_partitions, plan_function, trip, unrolled_ops};
+use crate::plan::{callees, has_loops, merlin_partitions, plan_function, throughput_partitions, trip, unrolled_ops};
 use crate::profile::{ControlRules, OpTable, Profile};
 use crate::transfer;
 use hlsseek_ir::{ArrayKind, Function, Kernel, LatencyDirective, Loc, Loop, Node, Region};
@@ -125,7 +125,7 @@ impl<'k> Ctx<'k> {
         for n in &plans.notes {
             self.note(n.clone());
         }
-        let requests = if self.merlin { merlin_partitions(f, &plans, self.prof) } else { Vec::new() };
+        let requests = if self.merlin { merlin_partitions(f, &plans, self.prof) } else { throughput_partitions(f, &plans, self.prof) };
         let mut storage_notes = Vec::new();
         let arrays = plan_arrays(f, is_top, self.merlin, &requests, self.prof, &mut storage_notes);
         for n in storage_notes {

@@ -409,67 +409,49 @@ impl<'a> Planner<'a> {
 /// its copies get their own banks: cyclic by the factor on each dimension the loop variable
 /// indexes.
 pub(crate) fn merlin_partitions(f: &Function, plans: &Plans, prof: &Profile) -> Vec<PartitionRequest> {
-    let mut out: Vec<PartitionRequest> = Vec::new();
-    f.body.visit_loops(&mut |l| {
-        let p = plans.get(l);
+    copy_partitions(
+        f,
+        plans,
+        prof,
         // Only PARALLEL asks for partitioning; loops unrolled by an enclosing
         // `PIPELINE flatten` get none unless the profile says so.
-        let asked = l.directives.unroll.as_ref().is_some_and(|u| !u.off && u.factor.is_none_or(|f| f > 1));
-        if !asked && !prof.merlin.partition_flattened {
-            return;
-        }
-        let factor = if p.full { trip(l, prof).hi.unwrap_or(1) } else { p.unroll };
-        let Some(var) = &l.var else { return };
-        if factor <= 1 {
-            return;
-        }
-        collect_accesses(&l.body, &mut |acc, _| {
-            for (d, e) in acc.index.iter().enumerate() {
-                let c = e.coeff(var);
-                if c != 0 {
-                    let f = factor.saturating_mul(c.unsigned_abs()).max(factor);
-                    // Merlin gives up partitioning beyond a factor (the copies then share banks).
-                    if f <= prof.merlin.max_partition {
-                        out.push((acc.array.0, d, f));
-                    }
-                }
-            }
-        });
-    });
-    out
+        |l| prof.merlin.partition_flattened || l.directives.unroll.as_ref().is_some_and(|u| !u.off && u.factor.is_none_or(|f| f > 1)),
+        // Merlin gives up partitioning beyond a factor (the copies then share banks).
+        |_, factor| factor <= prof.merlin.max_partition,
+    )
 }
 
 /// Vitis's throughput-driven partitioning (`config_array_partition -throughput_driven auto`,
 /// the default since 2022.1), as far as the data shows it: a small local array (at most
 /// `throughput_partition_max_elements`, no `ARRAY_PARTITION` of its own, not a struct member)
-/// whose elements the copies of an unrolled loop read or write is split so that each copy gets
-/// its own bank (cyclic by the unroll factor on each dimension the loop variable indexes).
+/// whose elements the copies of an unrolled loop read or write is split the same way.
 pub(crate) fn throughput_partitions(f: &Function, plans: &Plans, prof: &Profile) -> Vec<PartitionRequest> {
     let limit = prof.memory.throughput_partition_max_elements;
-    if limit == 0 {
-        return Vec::new();
-    }
     let small = |a: u32| {
         f.arrays.get(a as usize).is_some_and(|a| {
             a.kind == ArrayKind::Local && a.partitions.is_empty() && !a.name.contains('.') && !a.name.contains("->") && a.elements().is_some_and(|n| n <= limit)
         })
     };
+    copy_partitions(f, plans, prof, |_| limit > 0, |a, _| small(a))
+}
+
+/// For each unrolled loop `ask` accepts, a cyclic request by the unroll factor (times the
+/// stride) on every dimension its variable indexes, for the arrays `take` accepts.
+fn copy_partitions(f: &Function, plans: &Plans, prof: &Profile, ask: impl Fn(&Loop) -> bool, take: impl Fn(u32, u64) -> bool) -> Vec<PartitionRequest> {
     let mut out: Vec<PartitionRequest> = Vec::new();
     f.body.visit_loops(&mut |l| {
         let p = plans.get(l);
         let factor = if p.full { trip(l, prof).hi.unwrap_or(1) } else { p.unroll };
         let Some(var) = &l.var else { return };
-        if factor <= 1 {
+        if factor <= 1 || !ask(l) {
             return;
         }
         collect_accesses(&l.body, &mut |acc, _| {
-            if !small(acc.array.0) {
-                return;
-            }
             for (d, e) in acc.index.iter().enumerate() {
                 let c = e.coeff(var);
-                if c != 0 {
-                    out.push((acc.array.0, d, factor.saturating_mul(c.unsigned_abs()).max(factor)));
+                let f = factor.saturating_mul(c.unsigned_abs()).max(factor);
+                if c != 0 && take(acc.array.0, f) {
+                    out.push((acc.array.0, d, f));
                 }
             }
         });

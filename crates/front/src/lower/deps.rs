@@ -142,6 +142,14 @@ struct Acc<'r> {
     region: usize,
 }
 
+/// The regions of a loop body (the body first, then its branches' arms and inner loops'
+/// bodies), its loads and stores with the region each is in, and the inner loops' variables.
+fn accesses(body: &Region) -> (Vec<&Region>, Vec<Acc<'_>>, Vec<String>) {
+    let (mut regions, mut accs, mut inner) = (Vec::new(), Vec::new(), Vec::new());
+    collect(body, &mut regions, &mut accs, &mut inner, 0);
+    (regions, accs, inner)
+}
+
 fn collect<'r>(r: &'r Region, regions: &mut Vec<&'r Region>, accs: &mut Vec<Acc<'r>>, ivs: &mut Vec<String>, depth: u32) {
     if depth > 512 {
         return;
@@ -263,10 +271,7 @@ fn distance(s: &[IndexExpr], l: &[IndexExpr], v: Option<&str>, inner: &[String],
 /// load, or a second store to the array, keeps the memory dependence (ForgeHLS: `fib[i] =
 /// fib[i-1] + fib[i-2]` reaches II 1; `sr_latch`, whose `Q[i-1]` is read under a branch, II 2).
 pub fn forward_stored_values(body: &mut Region, iv: Option<&str>, written: &[String], arrays: &[Array]) -> Vec<CarriedDep> {
-    let mut regions = Vec::new();
-    let mut accs = Vec::new();
-    let mut inner = Vec::new();
-    collect(body, &mut regions, &mut accs, &mut inner, 0);
+    let (_, accs, inner) = accesses(body);
     let innermost = inner.is_empty() && !body.nodes.iter().any(|n| matches!(n, Node::Call(_)));
     if !innermost || iv.is_none() {
         return Vec::new();
@@ -324,10 +329,7 @@ fn replace_uses(r: &mut Region, id: OpId, with: &Operand) {
 }
 
 pub fn memory_deps(body: &Region, iv: Option<&str>, arrays: &[Array], written: &[String]) -> Vec<CarriedDep> {
-    let mut regions = Vec::new();
-    let mut accs = Vec::new();
-    let mut inner = Vec::new();
-    collect(body, &mut regions, &mut accs, &mut inner, 0);
+    let (regions, accs, inner) = accesses(body);
     let mut out: Vec<CarriedDep> = Vec::new();
     for s in accs.iter().filter(|a| a.op.kind == OpKind::Store) {
         let sa = s.op.access.as_ref().expect("filtered");

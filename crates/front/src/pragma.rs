@@ -53,7 +53,18 @@ pub fn parse(text: &str, loc: Loc) -> Pragma {
         }
         if it.peek().is_some_and(|n| n == "=") {
             it.next();
-            let v = it.next();
+            let mut v = it.next();
+            // An expression value written with spaces (`max = a * b / (c * d)`) continues
+            // while an operator joins its words.
+            const OPERATORS: &[char] = &['*', '/', '+', '-', '%', '<', '>', '&', '|', '^'];
+            while let (Some(cur), Some(next)) = (v.as_mut(), it.peek()) {
+                if !(cur.ends_with(OPERATORS) || next.starts_with(OPERATORS)) {
+                    break;
+                }
+                cur.push(' ');
+                cur.push_str(next);
+                it.next();
+            }
             args.push((w.to_ascii_lowercase(), v));
         } else {
             args.push((w.to_ascii_lowercase(), None));
@@ -109,6 +120,23 @@ impl Pragma {
 
     fn num<T: std::str::FromStr>(&self, key: &str) -> Option<T> {
         self.get(key).and_then(|v| v.trim().parse().ok())
+    }
+
+    /// This pragma with each argument that `eval` values as an integer constant expression
+    /// replaced by its value, as Vitis evaluates them: what macros expanded to (`max=(1<<8)`
+    /// from `max=N_NODES`) and arithmetic on named constants (`max=c_size_max * 2`). Other
+    /// arguments (names, `auto{...}` knobs) are kept as written.
+    pub fn with_constants(mut self, eval: impl Fn(&str) -> Option<i64>) -> Pragma {
+        for (_, v) in &mut self.args {
+            let Some(text) = v.as_deref() else { continue };
+            if text.trim().parse::<i64>().is_ok() {
+                continue;
+            }
+            if let Some(x) = eval(text) {
+                *v = Some(x.to_string());
+            }
+        }
+        self
     }
 
     pub fn class(&self) -> Class {

@@ -259,6 +259,11 @@ impl<'a> FnCx<'a> {
     #[inline(never)]
     fn conditional(&mut self, n: Node, loc: hlsseek_ir::Loc) -> Val {
         let c = n.field("condition").map_or(Val::int(1), |c| self.expr(c));
+        if let Operand::Int(k) = c.op {
+            // A constant condition selects at compile time; the other arm is never built.
+            let arm = if k != 0 { n.field("consequence") } else { n.field("alternative") };
+            return arm.map_or(Val::int(0), |x| self.expr(x));
+        }
         let a = n.field("consequence").map_or(Val::int(0), |x| self.expr(x));
         let b = n.field("alternative").map_or(Val::int(0), |x| self.expr(x));
         let (ty, ap) = arith_ty(&a, &b);
@@ -336,14 +341,15 @@ impl<'a> FnCx<'a> {
             return v;
         }
         if v.ty.class() == ty.class() {
-            return Val { op: v.op, ty, ap };
+            let op = super::fold::convert_literal(&v.op, ty).unwrap_or(v.op);
+            return Val { op, ty, ap };
         }
         match v.op {
             Operand::Int(x) if ty.is_float() => Val { op: Operand::Float(x as f64), ty, ap },
             // Fixed point keeps fractional constants.
             Operand::Float(_) if matches!(ty, ScalarType::Fixed { .. }) => Val { op: v.op, ty, ap },
             Operand::Float(x) if !ty.is_float() => Val { op: Operand::Int(x as i64), ty, ap },
-            Operand::Float(_) => Val { op: v.op, ty, ap },
+            Operand::Float(_) => Val { op: super::fold::convert_literal(&v.op, ty).unwrap_or(v.op), ty, ap },
             op => {
                 let id = self.new_op(OpKind::Cast, ty, vec![op], None, loc);
                 Val { op: Operand::Op(id), ty, ap }
@@ -360,6 +366,9 @@ impl<'a> FnCx<'a> {
         };
         let a = self.convert(a, ty, ap, loc);
         let b = if matches!(kind, OpKind::Shl | OpKind::Shr) { b } else { self.convert(b, ty, ap, loc) };
+        if let Some(c) = super::fold::binary(&kind, ty, &a.op, &b.op) {
+            return Val { op: c, ty, ap };
+        }
         let id = self.new_op(kind, ty, vec![a.op, b.op], None, loc);
         Val { op: Operand::Op(id), ty, ap }
     }
@@ -400,6 +409,9 @@ impl<'a> FnCx<'a> {
                 let (ty, ap) = arith_ty(&a, &b);
                 let a = self.convert(a, ty, ap, loc);
                 let b = self.convert(b, ty, ap, loc);
+                if let Some(c) = super::fold::compare(&op, &a.op, &b.op) {
+                    return Val { op: c, ty: ScalarType::Bool, ap: false };
+                }
                 let id = self.new_op(OpKind::Cmp, ty, vec![a.op, b.op], None, loc);
                 Val { op: Operand::Op(id), ty: ScalarType::Bool, ap: false }
             }
@@ -984,6 +996,9 @@ impl<'a> FnCx<'a> {
                 ap = false;
             }
             let ops: Vec<Operand> = vals.into_iter().map(|v| self.convert(v, ty, ap, loc).op).collect();
+            if let Some(c) = super::fold::math(&name, ty, &ops) {
+                return Val { op: c, ty, ap };
+            }
             let id = self.new_op(kind, ty, ops, None, loc);
             return Val { op: Operand::Op(id), ty, ap };
         }

@@ -432,6 +432,7 @@ impl<'a> FnCx<'a> {
                 Stmt::Pragma(p) => {
                     let pr = pragma_of(p, self.src, self.pp);
                     let idx = self.record(&pr);
+                    let pr = self.with_constants(pr);
                     if pr.dialect == Some(Dialect::Accel) && pr.class() == Class::Loop {
                         pending_accel.push((idx, pr));
                     } else {
@@ -465,6 +466,11 @@ impl<'a> FnCx<'a> {
     }
 
     /// Attach a pragma met inside the body (Vitis placement rules).
+    /// `p` with its constant-expression arguments evaluated (the record keeps them as written).
+    fn with_constants(&self, p: Pragma) -> Pragma {
+        p.with_constants(|text| eval_text(text, self.g, &self.env))
+    }
+
     fn attach(&mut self, idx: usize, p: Pragma) {
         let in_loop = !self.loops.is_empty();
         let class = p.class();
@@ -545,7 +551,8 @@ impl<'a> FnCx<'a> {
                 }
                 "BIND_STORAGE" | "RESOURCE" => a.storage = Some(p.storage()),
                 "STREAM" => {
-                    let depth = p.get("depth").and_then(|d| eval_text(d, self.g, &self.env)).and_then(|d| u32::try_from(d).ok());
+                    // `depth=` was evaluated when the pragma was read (`with_constants`).
+                    let depth = p.get("depth").and_then(|d| d.trim().parse().ok());
                     // `off` keeps the array; `type=pipo|shared|unsync` are not FIFOs.
                     let fifo = !p.has("off") && p.get("type").is_none_or(|t| t.eq_ignore_ascii_case("fifo"));
                     match &mut a.kind {
@@ -606,6 +613,7 @@ impl<'a> FnCx<'a> {
                 if is_pragma(n, self.src) {
                     let pr = pragma_of(n, self.src, self.pp);
                     let idx = self.record(&pr);
+                    let pr = self.with_constants(pr);
                     self.attach(idx, pr);
                 }
             }
@@ -753,6 +761,18 @@ impl<'a> FnCx<'a> {
         });
         let cond_id = match cond.as_ref().map(|c| &c.op) {
             Some(Operand::Op(id)) => Some(*id),
+            Some(Operand::Int(k)) => {
+                // A constant condition (`if (N > 16)`, `if (DEBUG)`): Clang deletes the dead
+                // arm, so only the live one is lowered, in a scope of its own.
+                if *k != 0 {
+                    if let Some(t) = n.field("consequence") {
+                        self.scoped_stmt(t);
+                    }
+                } else if let Some(e) = n.field("alternative") {
+                    self.else_stmts(e);
+                }
+                return;
+            }
             _ => None,
         };
         self.open_region();
@@ -762,15 +782,20 @@ impl<'a> FnCx<'a> {
         let (then_cx, then_region) = self.close_region();
         self.open_region();
         if let Some(e) = n.field("alternative") {
-            let mut c = e.walk();
-            let inner: Vec<Node> = if e.kind() == "else_clause" { e.named_children(&mut c).collect() } else { vec![e] };
-            for i in inner {
-                self.scoped_stmt(i);
-            }
+            self.else_stmts(e);
         }
         let (else_cx, else_region) = self.close_region();
         self.region().nodes.push(IrNode::Branch(Branch { loc, cond: cond_id, then_region, else_region }));
         self.merge_branches(cond, &[&then_cx, &else_cx], loc);
+    }
+
+    /// The statements of an `else` clause, each in its own scope.
+    fn else_stmts(&mut self, e: Node) {
+        let mut c = e.walk();
+        let inner: Vec<Node> = if e.kind() == "else_clause" { e.named_children(&mut c).collect() } else { vec![e] };
+        for i in inner {
+            self.scoped_stmt(i);
+        }
     }
 
     fn scoped_stmt(&mut self, n: Node) {

@@ -7,10 +7,11 @@
 //! Pragmas are typed directives attached to the loop, function or array they govern, each with
 //! its source location; the raw list is kept in [`Kernel::pragmas`] for reports and tests.
 //!
-//! The IR has no behaviour beyond small queries: parsing lives in `hlsseek-front`, scheduling in
-//! `hlsseek-estimate`.
+//! The IR has no behaviour beyond small queries and what an operation computes on constants
+//! ([`fold`]): parsing lives in `hlsseek-front`, scheduling in `hlsseek-estimate`.
 
 mod directives;
+pub mod fold;
 mod kernel;
 mod space;
 mod types;

@@ -341,7 +341,7 @@ impl<'a> FnCx<'a> {
             return v;
         }
         if v.ty.class() == ty.class() {
-            let op = super::fold::convert_literal(&v.op, ty).unwrap_or(v.op);
+            let op = hlsseek_ir::fold::convert_literal(&v.op, ty).unwrap_or(v.op);
             return Val { op, ty, ap };
         }
         match v.op {
@@ -349,7 +349,7 @@ impl<'a> FnCx<'a> {
             // Fixed point keeps fractional constants.
             Operand::Float(_) if matches!(ty, ScalarType::Fixed { .. }) => Val { op: v.op, ty, ap },
             Operand::Float(x) if !ty.is_float() => Val { op: Operand::Int(x as i64), ty, ap },
-            Operand::Float(_) => Val { op: super::fold::convert_literal(&v.op, ty).unwrap_or(v.op), ty, ap },
+            Operand::Float(_) => Val { op: hlsseek_ir::fold::convert_literal(&v.op, ty).unwrap_or(v.op), ty, ap },
             op => {
                 let id = self.new_op(OpKind::Cast, ty, vec![op], None, loc);
                 Val { op: Operand::Op(id), ty, ap }
@@ -366,7 +366,7 @@ impl<'a> FnCx<'a> {
         };
         let a = self.convert(a, ty, ap, loc);
         let b = if matches!(kind, OpKind::Shl | OpKind::Shr) { b } else { self.convert(b, ty, ap, loc) };
-        if let Some(c) = super::fold::binary(&kind, ty, &a.op, &b.op) {
+        if let Some(c) = hlsseek_ir::fold::binary(&kind, ty, &a.op, &b.op) {
             return Val { op: c, ty, ap };
         }
         let id = self.new_op(kind, ty, vec![a.op, b.op], None, loc);
@@ -409,7 +409,7 @@ impl<'a> FnCx<'a> {
                 let (ty, ap) = arith_ty(&a, &b);
                 let a = self.convert(a, ty, ap, loc);
                 let b = self.convert(b, ty, ap, loc);
-                if let Some(c) = super::fold::compare(&op, &a.op, &b.op) {
+                if let Some(c) = hlsseek_ir::fold::compare(&op, &a.op, &b.op) {
                     return Val { op: c, ty: ScalarType::Bool, ap: false };
                 }
                 let id = self.new_op(OpKind::Cmp, ty, vec![a.op, b.op], None, loc);
@@ -996,7 +996,7 @@ impl<'a> FnCx<'a> {
                 ap = false;
             }
             let ops: Vec<Operand> = vals.into_iter().map(|v| self.convert(v, ty, ap, loc).op).collect();
-            if let Some(c) = super::fold::math(&name, ty, &ops) {
+            if let Some(c) = hlsseek_ir::fold::math(&name, ty, &ops) {
                 return Val { op: c, ty, ap };
             }
             let id = self.new_op(kind, ty, ops, None, loc);

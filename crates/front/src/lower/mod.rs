@@ -7,7 +7,6 @@ mod consts;
 mod trip;
 mod deps;
 mod expr;
-mod fold;
 mod func;
 pub mod types;
 

@@ -1,14 +1,16 @@
 //! Constant folding of operations whose operands are all literals, as Clang does before any
-//! HLS scheduling: `x * (1.0 - 0.1) + 0.1 / 1024` is one multiply and one add in hardware, not
+//! HLS scheduling (the front-end folds what the source writes; the estimator folds what
+//! unrolling makes constant, a copy's loop variable): `x * (1.0 - 0.1) + 0.1 / 1024` is one multiply and one add in hardware, not
 //! a subtract, a divider and a multiply. Integers wrap to their C type; float results round to
 //! single precision when the type is `float`. Whatever C leaves undefined or the tool would
 //! trap on (division by zero, shifts past the width, ap_fixed arithmetic, ints over 64 bits)
 //! is not folded and stays an operation.
 //!
-//! This works on IR operands; `consts::eval_const` is the other evaluator, over syntax, for
-//! the integer constant expressions that size arrays and bound loops before any IR exists.
+//! This works on IR operands; the front-end's `consts::eval_const` is the other evaluator, over
+//! syntax, for the integer constant expressions that size arrays and bound loops before any IR
+//! exists.
 
-use hlsseek_ir::{OpKind, Operand, ScalarType};
+use crate::{OpKind, Operand, ScalarType};
 
 /// `v` as a value of the integer type `bits`/`signed` (two's-complement wrap).
 pub fn wrap_int(v: i64, bits: u16, signed: bool) -> i64 {
@@ -74,6 +76,20 @@ pub fn binary(kind: &OpKind, ty: ScalarType, a: &Operand, b: &Operand) -> Option
             };
             Some(Operand::Int(wrap_int(r, bits, signed)))
         }
+        _ => None,
+    }
+}
+
+/// A one-operand operation (negation, bitwise or logical not, conversion) of a literal.
+pub fn unary(kind: &OpKind, ty: ScalarType, a: &Operand) -> Option<Operand> {
+    match (kind, ty, a) {
+        (OpKind::Neg, ScalarType::Int { bits, signed }, Operand::Int(x)) if bits <= 64 => Some(Operand::Int(wrap_int(x.wrapping_neg(), bits, signed))),
+        (OpKind::Neg, ScalarType::Float | ScalarType::Double, Operand::Float(x)) => Some(Operand::Float(-x)),
+        (OpKind::Not, ScalarType::Bool, Operand::Int(x)) => Some(Operand::Int(i64::from(*x == 0))),
+        (OpKind::Not, ScalarType::Int { bits, signed }, Operand::Int(x)) if bits <= 64 => Some(Operand::Int(wrap_int(!x, bits, signed))),
+        (OpKind::Cast, ScalarType::Float | ScalarType::Double, Operand::Int(x)) => convert_literal(&Operand::Float(*x as f64), ty).or(Some(Operand::Float(*x as f64))),
+        (OpKind::Cast, ScalarType::Int { .. }, Operand::Float(x)) if x.is_finite() && x.abs() < 9e18 => convert_literal(&Operand::Int(x.trunc() as i64), ty),
+        (OpKind::Cast, _, _) => convert_literal(a, ty).or_else(|| matches!((ty, a), (ScalarType::Double, Operand::Float(_))).then(|| a.clone())),
         _ => None,
     }
 }
@@ -162,6 +178,17 @@ mod tests {
         assert_eq!(binary(&OpKind::Rem, ScalarType::Double, &Operand::Float(1.0), &Operand::Float(2.0)), None);
         let fixed = ScalarType::Fixed { bits: 16, int_bits: 8, signed: true };
         assert_eq!(binary(&OpKind::Add, fixed, &Operand::Float(0.5), &Operand::Float(0.25)), None);
+    }
+
+    #[test]
+    fn one_operand_operations() {
+        assert_eq!(unary(&OpKind::Neg, U8, &Operand::Int(1)), Some(Operand::Int(255)));
+        assert_eq!(unary(&OpKind::Not, ScalarType::I32, &Operand::Int(0)), Some(Operand::Int(-1)));
+        assert_eq!(unary(&OpKind::Not, ScalarType::Bool, &Operand::Int(3)), Some(Operand::Int(0)));
+        assert_eq!(unary(&OpKind::Cast, ScalarType::Float, &Operand::Int(3)), Some(Operand::Float(3.0)));
+        assert_eq!(unary(&OpKind::Cast, U8, &Operand::Float(300.7)), Some(Operand::Int(44)));
+        assert_eq!(unary(&OpKind::Cast, ScalarType::Double, &Operand::Float(0.5)), Some(Operand::Float(0.5)));
+        assert_eq!(unary(&OpKind::Neg, ScalarType::I32, &Operand::Scalar("x".into())), None);
     }
 
     #[test]

@@ -9,6 +9,7 @@ use crate::model::{Res, UnitBag};
 use crate::ops::{bound_cost, classify};
 use crate::plan::{trip, Plans};
 use crate::profile::{OpClass, OpTable, Profile};
+use crate::unrolled;
 use crate::Summary;
 use hlsseek_ir::{DepKind, Function, Loop, Node, Operand, TypeClass};
 use std::collections::HashMap;
@@ -35,6 +36,8 @@ pub(crate) struct Flat<'k, 'e> {
     /// Each op's (cycles, chained delay in cycles): what [`finish_time`] needs to replay it.
     oplat: Vec<(u32, f64)>,
     is_mem: Vec<bool>,
+    /// Per op: its values in sample copies when each unrolled copy knows it at compile time.
+    copy_const: Vec<Option<unrolled::Samples>>,
     scalar_ready: Vec<(&'k str, f64)>,
     array_ready: Vec<f64>,
     pub ports: PortAcc,
@@ -63,6 +66,7 @@ impl<'k, 'e> Flat<'k, 'e> {
             ready: vec![0.0; env.max_op + 1],
             oplat: vec![(0, 0.0); env.max_op + 1],
             is_mem: vec![false; env.max_op + 1],
+            copy_const: vec![None; env.max_op + 1],
             scalar_ready: Vec::new(),
             array_ready: vec![0.0; env.f.arrays.len()],
             ports: PortAcc::default(),
@@ -79,6 +83,7 @@ impl<'k, 'e> Flat<'k, 'e> {
     /// Start a new block: forget times and tallies (bindings stay).
     pub(crate) fn reset(&mut self) {
         self.ready.iter_mut().for_each(|t| *t = 0.0);
+        self.copy_const.iter_mut().for_each(|c| *c = None);
         self.scalar_ready.clear();
         self.array_ready.iter_mut().for_each(|t| *t = 0.0);
         self.ports.clear();
@@ -136,8 +141,39 @@ impl<'k, 'e> Flat<'k, 'e> {
         end
     }
 
+    /// The operation as its unrolled copies see it: operands each copy knows at compile time
+    /// (`unrolled`) replaced by a representative literal. `None` when nothing is known.
+    fn copy_view(&self, op: &hlsseek_ir::Op, operands: &[Option<unrolled::Samples>]) -> Option<hlsseek_ir::Op> {
+        if !op.operands.iter().zip(operands).any(|(o, s)| unrolled::varies(o, s)) {
+            return None;
+        }
+        let mut view = op.clone();
+        for (o, s) in view.operands.iter_mut().zip(operands) {
+            if let Some(s) = s {
+                *o = unrolled::representative(s);
+            }
+        }
+        Some(view)
+    }
+
     fn op(&mut self, op: &'k hlsseek_ir::Op, copies: f64) -> f64 {
-        let key = classify(op);
+        let slot = self.slot(op.id.0);
+        let operands: Vec<Option<unrolled::Samples>> =
+            op.operands.iter().map(|o| unrolled::of_operand(o, &self.bindings, |id| self.copy_const[self.slot(id)].clone())).collect();
+        self.copy_const[slot] = None;
+        if op.operands.iter().zip(&operands).any(|(o, s)| unrolled::varies(o, s)) {
+            let known: Option<Vec<unrolled::Samples>> = operands.iter().cloned().collect();
+            if let Some(values) = known.and_then(|k| unrolled::evaluate(op, &k)) {
+                // Computed by the tool in each copy: no hardware, ready at once.
+                self.copy_const[slot] = Some(values);
+                self.ready[slot] = 0.0;
+                self.oplat[slot] = (0, 0.0);
+                self.is_mem[slot] = false;
+                return 0.0;
+            }
+        }
+        let view = self.copy_view(op, &operands);
+        let key = classify(view.as_ref().unwrap_or(op));
         let mut cost = bound_cost(op, key, self.table.get(key.class, key.tc, key.bits), self.prof);
         let mut start = 0.0f64;
         for o in &op.operands {
@@ -166,7 +202,6 @@ impl<'k, 'e> Flat<'k, 'e> {
         }
         let unit = cost.delay_ns / self.eff;
         let finish = finish_time(start, cost.lat, unit);
-        let slot = self.slot(op.id.0);
         self.ready[slot] = finish;
         self.oplat[slot] = (cost.lat, unit);
         self.is_mem[slot] = matches!(key.class, OpClass::Load | OpClass::Store);

@@ -20,6 +20,7 @@ mod profile;
 mod seq;
 mod storage;
 mod transfer;
+mod unrolled;
 
 pub use profile::{Capacity, ClockRule, ControlRules, InterfaceCosts, MemoryRules, MerlinRules, OpClass, OpRow, Profile, ResourceRules};
 

@@ -25,7 +25,7 @@ pub(crate) enum OpImpl {
     Dsp,
 }
 
-fn is_pow2_const(o: &Operand) -> bool {
+pub(crate) fn is_pow2_const(o: &Operand) -> bool {
     match o {
         Operand::Int(v) => *v == 0 || (v.unsigned_abs()).is_power_of_two(),
         _ => false,
@@ -76,8 +76,13 @@ pub(crate) fn classify(op: &Op) -> OpKey {
                 OpClass::Logic
             }
         }
+        // Masking with a constant, setting constant bits or inverting them is wiring: each
+        // result bit is a constant or an input bit (an inversion folds into the next LUT).
+        OpKind::And | OpKind::Or | OpKind::Xor if !float && op.operands.iter().any(is_const) => OpClass::Free,
         OpKind::And | OpKind::Or | OpKind::Xor | OpKind::Not => OpClass::Logic,
         OpKind::Cmp | OpKind::Min | OpKind::Max => OpClass::Cmp,
+        // A choice on a constant condition (an unrolled copy's) is made at compile time.
+        OpKind::Select if op.operands.first().is_some_and(is_const) => OpClass::Free,
         OpKind::Select => OpClass::Select,
         OpKind::Sqrt => OpClass::Sqrt,
         OpKind::Exp => OpClass::Exp,

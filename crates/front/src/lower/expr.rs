@@ -323,6 +323,10 @@ impl<'a> FnCx<'a> {
     pub fn write_scalar(&mut self, name: &str, v: Val) {
         if let Operand::Op(id) = v.op {
             self.defined_by.entry(id.0).or_insert_with(|| name.to_string());
+            // Read by name later, the variable keeps this many bits of the value (`narrow`);
+            // a non-integer variable keeps all of it.
+            let bits = if matches!(v.ty, ScalarType::Int { .. }) { v.ty.bits() } else { u32::MAX };
+            self.scalar_writes.push((id.0, name.to_string(), bits));
         }
         let r = self.region();
         if !name.contains(['.', '-']) && r.defs.keys().any(|k| scalar_root(k) == name && k != name) {

@@ -109,6 +109,9 @@ pub struct FnCx<'a> {
     pub affine_defs: Vec<AffineDef>,
     /// Operation id → the scalar its value was first assigned to (for `BIND_OP`).
     pub defined_by: HashMap<u32, String>,
+    /// (operation id, variable, the variable's bits) for each assignment of an operation's
+    /// value to a scalar (`narrow`).
+    pub scalar_writes: Vec<(u32, String, u32)>,
     pub depth: u32,
     pub too_deep: Option<Loc>,
     pub env: Env,
@@ -211,6 +214,7 @@ pub fn lower_function(
         assigned: HashMap::new(),
         affine_defs: Vec::new(),
         defined_by: HashMap::new(),
+        scalar_writes: Vec::new(),
         depth: 0,
         too_deep: None,
         env,
@@ -242,6 +246,7 @@ pub fn lower_function(
     let region = cx.regions.pop().expect("function region");
     let mut body = Region { nodes: region.nodes };
     cx.bind_ops(&mut body, &cx.directives.bind_ops.clone());
+    super::narrow::demanded_widths(&mut body, &cx.arrays, &cx.scalar_writes);
     Ok(Function {
         name,
         loc,

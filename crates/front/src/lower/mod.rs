@@ -7,6 +7,7 @@ mod consts;
 mod trip;
 mod deps;
 mod expr;
+mod narrow;
 mod func;
 pub mod types;
 

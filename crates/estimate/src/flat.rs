@@ -141,26 +141,14 @@ impl<'k, 'e> Flat<'k, 'e> {
         end
     }
 
-    /// The operation as its unrolled copies see it: operands each copy knows at compile time
-    /// (`unrolled`) replaced by a representative literal. `None` when nothing is known.
-    fn copy_view(&self, op: &hlsseek_ir::Op, operands: &[Option<unrolled::Samples>]) -> Option<hlsseek_ir::Op> {
-        if !op.operands.iter().zip(operands).any(|(o, s)| unrolled::varies(o, s)) {
-            return None;
-        }
-        let mut view = op.clone();
-        for (o, s) in view.operands.iter_mut().zip(operands) {
-            if let Some(s) = s {
-                *o = unrolled::representative(s);
-            }
-        }
-        Some(view)
-    }
-
     fn op(&mut self, op: &'k hlsseek_ir::Op, copies: f64) -> f64 {
         let slot = self.slot(op.id.0);
         let operands: Vec<Option<unrolled::Samples>> =
             op.operands.iter().map(|o| unrolled::of_operand(o, &self.bindings, |id| self.copy_const[self.slot(id)].clone())).collect();
         self.copy_const[slot] = None;
+        // The operation as its unrolled copies see it: operands each copy knows at compile
+        // time replaced by a representative literal.
+        let mut view = None;
         if op.operands.iter().zip(&operands).any(|(o, s)| unrolled::varies(o, s)) {
             let known: Option<Vec<unrolled::Samples>> = operands.iter().cloned().collect();
             if let Some(values) = known.and_then(|k| unrolled::evaluate(op, &k)) {
@@ -171,8 +159,14 @@ impl<'k, 'e> Flat<'k, 'e> {
                 self.is_mem[slot] = false;
                 return 0.0;
             }
+            let mut v = op.clone();
+            for (o, s) in v.operands.iter_mut().zip(&operands) {
+                if let Some(s) = s {
+                    *o = unrolled::representative(s);
+                }
+            }
+            view = Some(v);
         }
-        let view = self.copy_view(op, &operands);
         let key = classify(view.as_ref().unwrap_or(op));
         let mut cost = bound_cost(op, key, self.table.get(key.class, key.tc, key.bits), self.prof);
         let mut start = 0.0f64;

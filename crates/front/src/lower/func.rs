@@ -470,12 +470,12 @@ impl<'a> FnCx<'a> {
         self.pragmas.len() - 1
     }
 
-    /// Attach a pragma met inside the body (Vitis placement rules).
     /// `p` with its constant-expression arguments evaluated (the record keeps them as written).
     fn with_constants(&self, p: Pragma) -> Pragma {
         p.with_constants(|text| eval_text(text, self.g, &self.env))
     }
 
+    /// Attach a pragma met inside the body (Vitis placement rules).
     fn attach(&mut self, idx: usize, p: Pragma) {
         let in_loop = !self.loops.is_empty();
         let class = p.class();

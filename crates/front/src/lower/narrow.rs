@@ -8,23 +8,25 @@
 //! conversion, a branch condition) demands the full width, and so does an operation with no
 //! use the front-end can see.
 
-use hlsseek_ir::{Array, Node, OpKind, Operand, Region, ScalarType};
+use hlsseek_ir::{Array, Node, Op, OpKind, Operand, Region, ScalarType};
 use std::collections::{HashMap, HashSet};
 
-/// Whether the low `w` bits of the result depend only on the low `w` bits of the operands
-/// (for a shift left, of its first operand).
-fn low_bits_only(kind: &OpKind) -> bool {
-    matches!(kind, OpKind::Add | OpKind::Sub | OpKind::Mul | OpKind::And | OpKind::Or | OpKind::Xor | OpKind::Not | OpKind::Neg | OpKind::Shl)
+/// Whether `op` is an integer operation the low `w` bits of whose result depend only on the
+/// low `w` bits of its operands (for a shift left, of its first operand).
+fn narrowable(op: &Op) -> bool {
+    let low_bits_only =
+        matches!(op.kind, OpKind::Add | OpKind::Sub | OpKind::Mul | OpKind::And | OpKind::Or | OpKind::Xor | OpKind::Not | OpKind::Neg | OpKind::Shl);
+    low_bits_only && op.access.is_none() && matches!(op.ty, ScalarType::Int { .. })
 }
 
 /// Narrow the integer operations of `body` to the bits their users demand. `scalar_writes`
 /// lists (operation, variable, the variable's bits) for each assignment to a scalar.
 pub fn demanded_widths(body: &mut Region, arrays: &[Array], scalar_writes: &[(u32, String, u32)]) {
     // Every use of every operation: the bits it demands.
-    let mut kinds: HashMap<u32, (OpKind, u32)> = HashMap::new();
+    let mut widths: HashMap<u32, u32> = HashMap::new();
     let mut uses: Vec<(u32, Use)> = Vec::new();
     let mut read_by_name: HashSet<String> = HashSet::new();
-    collect(body, arrays, &mut kinds, &mut uses, &mut read_by_name);
+    collect(body, arrays, &mut widths, &mut uses, &mut read_by_name);
     // A value assigned to a variable that is never read by name is used only through the
     // operations that took it directly (already in `uses`).
     for (id, name, bits) in scalar_writes {
@@ -47,7 +49,7 @@ pub fn demanded_widths(body: &mut Region, arrays: &[Array], scalar_writes: &[(u3
     let mut users: Vec<u32> = by_user.keys().copied().collect();
     users.sort_unstable_by(|a, b| b.cmp(a));
     for user in users {
-        let full = kinds.get(&user).map_or(64, |(_, b)| *b);
+        let full = widths.get(&user).copied().unwrap_or(64);
         // A user nothing demands anything of is kept whole (it may be read by name).
         let d = demanded.get(&user).copied().unwrap_or(full).min(full);
         for id in &by_user[&user] {
@@ -65,11 +67,11 @@ enum Use {
     AsLowBits(u32),
 }
 
-fn collect(region: &Region, arrays: &[Array], kinds: &mut HashMap<u32, (OpKind, u32)>, uses: &mut Vec<(u32, Use)>, read_by_name: &mut HashSet<String>) {
+fn collect(region: &Region, arrays: &[Array], widths: &mut HashMap<u32, u32>, uses: &mut Vec<(u32, Use)>, read_by_name: &mut HashSet<String>) {
     for node in &region.nodes {
         match node {
             Node::Op(op) => {
-                kinds.insert(op.id.0, (op.kind.clone(), op.ty.bits()));
+                widths.insert(op.id.0, op.ty.bits());
                 for (k, o) in op.operands.iter().enumerate() {
                     if let Operand::Scalar(name) = o {
                         read_by_name.insert(name.clone());
@@ -81,19 +83,19 @@ fn collect(region: &Region, arrays: &[Array], kinds: &mut HashMap<u32, (OpKind, 
                             _ => Use::Bits(64),
                         },
                         OpKind::Shl if k == 0 => Use::AsLowBits(op.id.0),
-                        kind if low_bits_only(kind) && op.access.is_none() && matches!(op.ty, ScalarType::Int { .. }) => Use::AsLowBits(op.id.0),
+                        _ if narrowable(op) => Use::AsLowBits(op.id.0),
                         _ => Use::Bits(u32::MAX),
                     };
                     uses.push((id.0, u));
                 }
             }
-            Node::Loop(l) => collect(&l.body, arrays, kinds, uses, read_by_name),
+            Node::Loop(l) => collect(&l.body, arrays, widths, uses, read_by_name),
             Node::Branch(b) => {
                 if let Some(c) = b.cond {
                     uses.push((c.0, Use::Bits(u32::MAX)));
                 }
-                collect(&b.then_region, arrays, kinds, uses, read_by_name);
-                collect(&b.else_region, arrays, kinds, uses, read_by_name);
+                collect(&b.then_region, arrays, widths, uses, read_by_name);
+                collect(&b.else_region, arrays, widths, uses, read_by_name);
             }
             Node::Call(_) => {}
         }
@@ -105,7 +107,7 @@ fn apply(region: &mut Region, demanded: &HashMap<u32, u32>) {
         match node {
             Node::Op(op) => {
                 if let (ScalarType::Int { bits, signed }, Some(&d)) = (op.ty, demanded.get(&op.id.0)) {
-                    if low_bits_only(&op.kind) && op.access.is_none() && d >= 1 && d < u32::from(bits) {
+                    if narrowable(op) && d >= 1 && d < u32::from(bits) {
                         op.ty = ScalarType::Int { bits: d as u16, signed };
                     }
                 }

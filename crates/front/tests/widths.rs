@@ -26,6 +26,8 @@ fn an_add_stored_to_bytes_is_a_byte_wide() {
     assert_eq!(add_widths("for (int i = 0; i < 64; i++) c[i] = a[i] + b[i];"), vec![8]);
     // Through a multiply and an add, into 16 bits.
     assert_eq!(add_widths("for (int i = 0; i < 64; i++) d[i] = a[i] * b[i] + c[i];"), vec![16]);
+    // A shift amount keeps all its bits, whatever the shifted value's users keep.
+    assert_eq!(add_widths("for (int i = 0; i < 64; i++) c[i] = a[i] << (b[i] + 1);"), vec![32]);
 }
 
 #[test]

@@ -80,9 +80,10 @@ fn collect(region: &Region, arrays: &[Array], widths: &mut HashMap<u32, u32>, us
                     let u = match &op.kind {
                         OpKind::Store if k == 0 => match op.access.as_ref().map(|a| arrays[a.array.0 as usize].elem) {
                             Some(ScalarType::Int { bits, .. }) => Use::Bits(u32::from(bits)),
-                            _ => Use::Bits(64),
+                            _ => Use::Bits(u32::MAX),
                         },
-                        OpKind::Shl if k == 0 => Use::AsLowBits(op.id.0),
+                        // Every bit of a shift amount matters (a large one clears the result).
+                        OpKind::Shl if k > 0 => Use::Bits(u32::MAX),
                         _ if narrowable(op) => Use::AsLowBits(op.id.0),
                         _ => Use::Bits(u32::MAX),
                     };

@@ -370,7 +370,25 @@ impl<'a> Planner<'a> {
         let all_small = remaining.iter().all(|(_, s)| matches!(s, Status::Candidate { small: true }));
         let partial_child = self.prof.control.partial_unroll_stops_climb
             && remaining.iter().any(|(id, _)| self.plans.loops.get(id).is_some_and(|c| c.unroll > 1 && !c.full));
+        // A perfect nest is flattened before Vitis looks for loops to pipeline: a small inner
+        // loop whose flattened nest is large is pipelined over the product of the trip counts,
+        // not unrolled (a small flattened nest is unrolled into its parent as before).
+        let flattened_trip = match &l.body.nodes[..] {
+            [Node::Loop(c)] => tc.hi.zip(trip(c, self.prof).hi).map(|(a, b)| a.saturating_mul(b)),
+            _ => None,
+        };
+        let flattens_first = self.prof.control.flatten_before_absorb
+            && flattened_trip.is_some_and(|n| n > self.prof.control.auto_pipeline_threshold)
+            && !explicit
+            && !off
+            && plan.unroll == 1
+            && plan.tile <= 1
+            && l.body.nodes.len() == 1
+            && constant_trip(l, self.prof)
+            && d.flatten.as_ref().is_none_or(|t| !t.off)
+            && matches!(&l.body.nodes[0], Node::Loop(c) if c.directives.flatten.as_ref().is_none_or(|t| !t.off));
         let absorb = all_small
+            && !flattens_first
             && !partial_child
             && !explicit
             && !off

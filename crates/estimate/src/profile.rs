@@ -95,6 +95,10 @@ pub struct ControlRules {
     /// past it (it would have to unroll it fully, overriding the factor).
     #[serde(default)]
     pub partial_unroll_stops_climb: bool,
+    /// A perfect nest over a small innermost loop is flattened and pipelined rather than
+    /// unrolled into its parent (Vitis flattens before it chooses loops to pipeline).
+    #[serde(default)]
+    pub flatten_before_absorb: bool,
     pub inline_max_ops: u64,
     pub float_tree_reduction: bool,
     pub forward_memory_reductions: bool,

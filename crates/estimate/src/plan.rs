@@ -5,7 +5,7 @@
 use crate::memory::PartitionRequest;
 use crate::model::Trip;
 use crate::profile::Profile;
-use hlsseek_ir::{ArrayKind, Dialect, Function, IndexExpr, Loop, Node, Region};
+use hlsseek_ir::{ArrayKind, Dialect, Function, IndexExpr, Loop, LoopDirectives, Node, Region};
 use std::collections::{HashMap, HashSet};
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -373,8 +373,9 @@ impl<'a> Planner<'a> {
         // A perfect nest is flattened before Vitis looks for loops to pipeline: a small inner
         // loop whose flattened nest is large is pipelined over the product of the trip counts,
         // not unrolled (a small flattened nest is unrolled into its parent as before).
+        let flatten_allowed = |d: &LoopDirectives| d.flatten.as_ref().is_none_or(|t| !t.off);
         let flattened_trip = match &l.body.nodes[..] {
-            [Node::Loop(c)] => tc.hi.zip(trip(c, self.prof).hi).map(|(a, b)| a.saturating_mul(b)),
+            [Node::Loop(c)] if flatten_allowed(&c.directives) => tc.hi.zip(trip(c, self.prof).hi).map(|(a, b)| a.saturating_mul(b)),
             _ => None,
         };
         let flattens_first = self.prof.control.flatten_before_absorb
@@ -383,10 +384,8 @@ impl<'a> Planner<'a> {
             && !off
             && plan.unroll == 1
             && plan.tile <= 1
-            && l.body.nodes.len() == 1
             && constant_trip(l, self.prof)
-            && d.flatten.as_ref().is_none_or(|t| !t.off)
-            && matches!(&l.body.nodes[0], Node::Loop(c) if c.directives.flatten.as_ref().is_none_or(|t| !t.off));
+            && flatten_allowed(d);
         let absorb = all_small
             && !flattens_first
             && !partial_child
@@ -410,11 +409,10 @@ impl<'a> Planner<'a> {
             }
         }
         // Perfect nest: the only node is a loop that is pipelined or itself flattened.
-        if !explicit && plan.unroll == 1 && plan.tile <= 1 && l.body.nodes.len() == 1 && d.flatten.as_ref().is_none_or(|t| !t.off) {
+        if !explicit && plan.unroll == 1 && plan.tile <= 1 && l.body.nodes.len() == 1 && flatten_allowed(d) {
             if let Node::Loop(c) = &l.body.nodes[0] {
                 let cp = self.plans.get(c).clone();
-                let c_off = c.directives.flatten.as_ref().is_some_and(|t| t.off);
-                if !c_off && (cp.pipelined || cp.flatten_child) && cp.tile <= 1 && tc.hi.is_some() && !off {
+                if flatten_allowed(&c.directives) && (cp.pipelined || cp.flatten_child) && cp.tile <= 1 && tc.hi.is_some() && !off {
                     self.plans.loops.get_mut(&l.id.0).unwrap().flatten_child = true;
                 }
             }

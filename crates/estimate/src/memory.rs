@@ -86,8 +86,10 @@ pub(crate) fn plan_arrays(f: &Function, is_top: bool, merlin: bool, requests: &[
                 }
             }
             let stream = matches!(a.kind, ArrayKind::Stream { .. });
+            // A stream parameter is a port (of the top) or the caller's FIFO: no storage here.
+            let stream_param = stream && f.params.iter().any(|p| p.array.is_some_and(|id| id.0 as usize == i));
             // Merlin copies the top's arrays on chip; a bare pointer stays outside.
-            let external = a.kind == ArrayKind::Param && (!(is_top && merlin) || a.elements().is_none());
+            let external = stream_param || (a.kind == ArrayKind::Param && (!(is_top && merlin) || a.elements().is_none()));
             let small = !stream && !external && a.elements().is_some_and(|n| n <= prof.memory.complete_threshold);
             if small {
                 for (d, &ext) in extents.iter().enumerate() {
@@ -309,7 +311,7 @@ pub(crate) struct Built {
 /// or else where the tool would: registers when completely partitioned, LUTRAM when a bank is
 /// small, BRAM otherwise.
 pub(crate) fn built_storage(a: &Array, plan: &ArrayPlan, prof: &Profile) -> Built {
-    if plan.external || plan.stream {
+    if plan.stream && !plan.external {
         if let ArrayKind::Stream { depth } = a.kind {
             // FIFO of `depth` (default 2): in SRL (LUTs per bit-depth) up to Vitis's
             // `auto_srl_max_bits` of depth × width, in block RAM beyond (UG1399 config_storage).
@@ -323,6 +325,8 @@ pub(crate) fn built_storage(a: &Array, plan: &ArrayPlan, prof: &Profile) -> Buil
             };
             return Built { storage: Storage::Fifo, words: depth, res };
         }
+    }
+    if plan.external || plan.stream {
         return Built { storage: Storage::External, words: a.elements().unwrap_or(0), res: Res::default() };
     }
     let Some(mut n) = a.elements() else { return Built { storage: Storage::Unsized, words: 0, res: Res::default() } };

@@ -128,3 +128,35 @@ void top(int x[16], int y[16]) {
     assert_eq!(memory(&e.memories, "own").function, "top");
     assert_eq!(e.qor.resources.bram, e.memories.iter().map(|m| m.resources.bram).sum::<u64>());
 }
+
+/// A stream parameter is a port of the top (or the caller's FIFO, seen from a callee): no
+/// storage of its own. A stream declared inside is a FIFO channel and is built: depth × width
+/// bits in shift registers (Vitis examples such as `split_load_balance` record 68 FF for a
+/// top with four 32-bit stream ports and no channel).
+#[test]
+fn stream_parameters_are_ports_and_local_streams_are_fifos() {
+    const STREAMS: &str = r#"
+#include "hls_stream.h"
+static void produce(hls::stream<int> &in, hls::stream<int> &mid) {
+  for (int i = 0; i < 64; i++) mid.write(in.read() + 1);
+}
+static void consume(hls::stream<int> &mid, hls::stream<int> &out) {
+  for (int i = 0; i < 64; i++) out.write(mid.read() * 3);
+}
+void top(hls::stream<int> &in, hls::stream<int> &out) {
+#pragma HLS DATAFLOW
+  hls::stream<int> mid;
+#pragma HLS STREAM variable=mid depth=8
+  produce(in, mid);
+  consume(mid, out);
+}
+"#;
+    let e = common::estimate_source("streams.cpp", STREAMS.to_string(), "top");
+    let fifos: Vec<&MemoryReport> = e.memories.iter().filter(|m| m.storage == Storage::Fifo).collect();
+    assert_eq!(fifos.len(), 1, "{:?}", e.memories);
+    assert_eq!((fifos[0].name.as_str(), fifos[0].function.as_str(), fifos[0].words), ("mid", "top", 8));
+    assert!(fifos[0].resources.ff > 0, "{:?}", fifos[0]);
+    for port in e.memories.iter().filter(|m| m.storage != Storage::Fifo) {
+        assert_eq!((port.resources.lut, port.resources.ff, port.resources.bram), (0, 0, 0), "{port:?}");
+    }
+}

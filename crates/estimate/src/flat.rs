@@ -130,7 +130,12 @@ impl<'k, 'e> Flat<'k, 'e> {
                             if let Some(ii) = s.interval() {
                                 self.call_ii = self.call_ii.max(ii);
                             }
-                            start + s.lat.hi.unwrap_or(0) as f64
+                            // A task (free-running) is not waited for.
+                            if c.free_running {
+                                start
+                            } else {
+                                start + s.lat.hi.unwrap_or(0) as f64
+                            }
                         }
                         None => start,
                     }

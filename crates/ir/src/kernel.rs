@@ -403,6 +403,9 @@ pub struct Call {
     pub loc: Loc,
     /// Caller arrays bound to the callee's parameters: (parameter index, caller array).
     pub array_args: Vec<(u32, ArrayId)>,
+    /// A task (`hls::task`): started with its caller and run beside it, never waited for.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub free_running: bool,
 }
 
 /// `if`/`else` (and `switch`, lowered to a chain). The condition's operations precede it in the

@@ -138,7 +138,7 @@ impl<'a> FnCx<'a> {
         v
     }
 
-    fn children<'t>(&self, n: Node<'t>) -> Vec<Node<'t>> {
+    pub(super) fn children<'t>(&self, n: Node<'t>) -> Vec<Node<'t>> {
         let mut c = n.walk();
         n.named_children(&mut c).filter(|x| x.kind() != "comment").collect()
     }
@@ -151,7 +151,8 @@ impl<'a> FnCx<'a> {
             "true" => Val { op: Operand::Int(1), ty: ScalarType::Bool, ap: false },
             "false" | "null" | "nullptr" => Val { op: Operand::Int(0), ty: ScalarType::Bool, ap: false },
             "string_literal" | "concatenated_string" | "raw_string_literal" => Val::int(0),
-            "identifier" => self.read_ident(self.text(n)),
+            // A `type_identifier` is a name read where the grammar guessed a type (`hls::task`).
+            "identifier" | "type_identifier" => self.read_ident(self.text(n)),
             "qualified_identifier" => {
                 let t = self.text(n);
                 let last = t.rsplit("::").next().unwrap_or(t).trim();
@@ -1066,7 +1067,7 @@ impl<'a> FnCx<'a> {
     }
 
     #[inline(never)]
-    fn user_call(&mut self, name: &str, args: &[Node], loc: hlsseek_ir::Loc) -> Val {
+    pub(super) fn user_call(&mut self, name: &str, args: &[Node], loc: hlsseek_ir::Loc) -> Val {
         let mut array_args = Vec::new();
         let array_params = self.g.funcs.get(name).map(|s| s.array_params.clone()).unwrap_or_default();
         for (i, a) in args.iter().enumerate() {
@@ -1100,7 +1101,7 @@ impl<'a> FnCx<'a> {
             }
             self.expr(*a);
         }
-        self.region().nodes.push(IrNode::Call(Call { callee: name.to_string(), loc, array_args }));
+        self.region().nodes.push(IrNode::Call(Call { callee: name.to_string(), loc, array_args, free_running: false }));
         let ret = self.g.funcs.get(name).map(|s| (s.ret.scalar, s.ret.ap)).unwrap_or((ScalarType::Void, false));
         if ret.0 == ScalarType::Void {
             return Val::int(0);

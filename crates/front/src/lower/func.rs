@@ -655,6 +655,9 @@ impl<'a> FnCx<'a> {
         let is_static = quals.contains(&"static");
         let is_const = quals.contains(&"const") || quals.contains(&"constexpr");
         let decls: Vec<Node> = n.fields("declarator");
+        if self.text(tn).replace(' ', "") == "hls::task" {
+            return self.tasks(&decls);
+        }
         for d in decls {
             let dd = unwrap_declarator(d, self.src);
             let Some(name) = dd.name.clone() else { continue };
@@ -713,10 +716,34 @@ impl<'a> FnCx<'a> {
         }
     }
 
+    /// `hls::task t(f, a, b);` (hls_task.h): `f(a, b)` run forever beside the caller and the
+    /// other tasks, fed by streams: a free-running call of `f`.
+    fn tasks(&mut self, decls: &[Node]) {
+        for d in decls {
+            let dd = unwrap_declarator(*d, self.src);
+            // `hls::task t(f, s1, s2);` with bare names parses as a function declaration whose
+            // "parameters" are the arguments' names.
+            let args = match (dd.init, d.field("parameters")) {
+                (Some(i), _) if i.kind() == "argument_list" => self.children(i),
+                (None, Some(ps)) => self.children(ps).into_iter().filter_map(|p| p.field("type")).collect(),
+                _ => continue,
+            };
+            let Some((f, rest)) = args.split_first() else { continue };
+            let name = self.text(*f).trim().to_string();
+            if self.g.funcs.contains_key(&name) {
+                let loc = self.loc(*d);
+                self.user_call(&name, rest, loc);
+                if let Some(IrNode::Call(c)) = self.region().nodes.last_mut() {
+                    c.free_running = true;
+                }
+            }
+        }
+    }
+
     /// `x` in `int *p = x;` / `&x[0]` / `x + k`: the array it names, if any.
     pub fn array_named_by(&self, n: Node) -> Option<Var> {
         match n.kind() {
-            "identifier" => self.lookup(self.text(n)).map(|(v, _)| v).filter(|v| matches!(v, Var::Array(..))),
+            "identifier" | "type_identifier" => self.lookup(self.text(n)).map(|(v, _)| v).filter(|v| matches!(v, Var::Array(..))),
             "pointer_expression" | "parenthesized_expression" | "cast_expression" => {
                 let inner = n.field("argument").or_else(|| n.field("value")).or_else(|| {
                     let mut c = n.walk();

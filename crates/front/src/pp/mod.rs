@@ -221,6 +221,9 @@ impl<'a> Preprocessor<'a> {
         self.macros.define_text("__STDC__", "1");
         // Vitis's `hls_thread_local` (hls_task.h) marks task channels; it is a storage class.
         self.macros.define_text("hls_thread_local", "static");
+        for (name, class) in [("HLS_TASK", "task"), ("HLS_TASK_STREAM", "stream"), ("HLS_TASK_STREAM_OF_BLOCKS", "stream_of_blocks")] {
+            self.macros.define_text(name, &format!("hls_thread_local hls::{class}"));
+        }
         self.cpp = is_cpp_name(&self.files[main as usize].name);
         if self.cpp {
             self.macros.define_text("__cplusplus", "201402L");

@@ -55,13 +55,15 @@ pub(crate) fn classify(op: &Op) -> OpKey {
                 OpClass::Mul
             }
         }
-        OpKind::Div | OpKind::Rem => {
-            if !float && op.operands.get(1).is_some_and(is_pow2_const) {
-                OpClass::Logic
-            } else {
-                OpClass::Div
-            }
-        }
+        OpKind::Div | OpKind::Rem => match op.operands.get(1) {
+            Some(d) if !float && is_pow2_const(d) => OpClass::Logic,
+            // A division by any other constant is a multiply by its "magic" reciprocal and a
+            // shift (ForgeHLS `x / 12` on 32 bits: none of a divider's 36 cycles, 4 DSP): a full
+            // multiplier of the operand's width. A remainder by such a constant stays a divider
+            // in the same data (`x % 10`, `% 180`: no DSP, a pipelined divider's LUT and FF).
+            Some(Operand::Int(_)) if !float && op.kind == OpKind::Div => OpClass::Mul,
+            _ => OpClass::Div,
+        },
         OpKind::Neg | OpKind::Abs => {
             if float {
                 OpClass::Logic

@@ -273,6 +273,14 @@ pub struct OpRow {
     /// slice is built from that many partial products, one slice each.
     #[serde(default)]
     pub dsp_tile_bits: u32,
+    /// For a bit-serial core (`lat_per_bit`): LUT and FF per bit per stage when it must take a
+    /// new operand more often than its latency (inside a pipeline with a shorter II), where the
+    /// tool builds it as a pipelined array, one stage per quotient bit, instead of one stage
+    /// iterated (Vitis's `sdiv_…_1` against `sdiv_…_seq_1`).
+    #[serde(default)]
+    pub array_lut_per_bit_stage: f64,
+    #[serde(default)]
+    pub array_ff_per_bit_stage: f64,
 }
 
 fn wide() -> u32 {
@@ -369,6 +377,22 @@ pub(crate) struct OpCost {
     /// per stage for the schedule to hold: a bit-serial core wider than 64 bits, which no tool
     /// builds as a pipelined array (a 1024-bit one would take a million registers).
     pub iterative: bool,
+    /// LUT and FF of the core built as a pipelined array, when a pipeline needs one (0: the
+    /// core is the same in and out of pipelines).
+    pub array_lut: f64,
+    pub array_ff: f64,
+}
+
+impl OpCost {
+    /// The core a pipeline of interval `ii` needs: the pipelined array when the core would
+    /// otherwise be busy for longer than `ii`.
+    pub(crate) fn in_pipeline(self, ii: u64) -> OpCost {
+        if self.array_lut + self.array_ff > 0.0 && !self.iterative && ii < u64::from(self.lat) {
+            OpCost { lut: self.array_lut, ff: self.array_ff, ..self }
+        } else {
+            self
+        }
+    }
 }
 
 /// The operator table resolved at one clock: per class and type class, rows by width.
@@ -387,6 +411,8 @@ struct OpCostRow {
     ff: f64,
     ff_per_bit: f64,
     dsp: f64,
+    array_lut_per_bit_stage: f64,
+    array_ff_per_bit_stage: f64,
 }
 
 fn tc_index(t: TypeClass) -> usize {
@@ -446,6 +472,8 @@ impl OpTable {
                     ff: r.ff * ff_scale,
                     ff_per_bit: r.ff_per_bit * ff_scale,
                     dsp: r.dsp,
+                    array_lut_per_bit_stage: r.array_lut_per_bit_stage,
+                    array_ff_per_bit_stage: r.array_ff_per_bit_stage,
                 },
             ));
         }
@@ -475,13 +503,17 @@ impl OpTable {
                 0 => row.dsp,
                 tile => f64::from(bits.max(1).div_ceil(tile)).powi(2),
             };
+            let lat = row.lat + row.lat_per_bit * bits;
+            let bit_stages = b * f64::from(lat);
             return OpCost {
-                lat: row.lat + row.lat_per_bit * bits,
+                lat,
                 delay_ns: row.delay_ns,
                 lut: row.lut + row.lut_per_bit * b,
                 ff: row.ff + row.ff_per_bit * b,
                 dsp,
                 iterative: row.lat_per_bit > 0 && bits > 64,
+                array_lut: row.array_lut_per_bit_stage * bit_stages,
+                array_ff: row.array_ff_per_bit_stage * bit_stages,
             };
         }
         OpCost { lat: 0, delay_ns: 1.0, ..OpCost::default() }

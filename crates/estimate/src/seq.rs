@@ -661,7 +661,7 @@ impl<'k, 'e> Seq<'k, 'e> {
     fn account_pipeline(&mut self, ii: u64) {
         let mut units = UnitBag::default();
         for &(k, c, n) in &self.flat.units.items {
-            units.add(k, c, (n / ii as f64).ceil());
+            units.add(k, c.in_pipeline(ii), (n / ii as f64).ceil());
         }
         let r = &self.prof.resources;
         let mut res = units.cost();

@@ -182,3 +182,34 @@ fn a_point_missing_a_knob_is_an_error() {
         "__",
     );
 }
+
+/// `--profile FILE.toml` estimates with a profile of one's own (calibration): a cheaper fadd
+/// in a copy of the shipped xcu280 profile lowers the LUTs of a float kernel, and a profile
+/// that is not one is an error naming the file, not a panic.
+#[test]
+fn a_profile_file_replaces_the_shipped_profile() {
+    let shipped = std::fs::read_to_string(common::repo().join("crates/estimate/profiles/xcu280.toml")).unwrap();
+    let marker = "# fadd/fsub (full_dsp)";
+    let at = shipped.find(marker).expect("the fadd row of the shipped profile");
+    let row_end = at + shipped[at..].find("\ndsp = ").unwrap();
+    let cheap = format!("{}{}", &shipped[..at], shipped[at..row_end].replacen("\nlut = 200.0", "\nlut = 20.0", 1)) + &shipped[row_end..];
+    assert_ne!(cheap, shipped, "the fadd row's LUT was edited");
+    let dir = tempfile::tempdir().unwrap();
+    let (own, bad) = (dir.path().join("own.toml"), dir.path().join("bad.toml"));
+    std::fs::write(&own, cheap).unwrap();
+    std::fs::write(&bad, "name = 1").unwrap();
+    let args = |extra: &[&str]| {
+        let mut a = vec!["estimate", "examples/gemm/gemm.cpp", "--top", "gemm", "--json"];
+        a.extend_from_slice(extra);
+        a.into_iter().map(String::from).collect::<Vec<_>>()
+    };
+    let base = json_of(hlsseek().args(args(&[])));
+    let mine = json_of(hlsseek().args(args(&["--profile", own.to_str().unwrap()])));
+    assert!(mine["lut"].as_u64() < base["lut"].as_u64(), "{} vs {}", mine["lut"], base["lut"]);
+    assert_eq!(mine["latency"], base["latency"]);
+    hlsseek()
+        .args(args(&["--profile", bad.to_str().unwrap()]))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("bad.toml").and(predicate::str::contains("panicked").not()));
+}

@@ -29,6 +29,10 @@ pub enum AccuracyCommand {
 
 #[derive(clap::Args)]
 pub struct OutputArgs {
+    /// Estimate with this device profile (TOML, the format of `crates/estimate/profiles`)
+    /// instead of the shipped one of the dataset's part: for calibrating a profile.
+    #[arg(long, value_name = "FILE.toml")]
+    profile: Option<PathBuf>,
     #[arg(long)]
     json: bool,
     /// Also write one tab-separated line per design (recorded and estimated objectives, the
@@ -47,7 +51,14 @@ pub fn run(cmd: AccuracyCommand) -> Result<u8> {
         ProgressStyle::with_template("{bar:40} {pos}/{len} designs {elapsed} (eta {eta})")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let outcomes = evaluate(&EstimateBackend::default(), &dataset.cases, &|| bar.inc(1));
+    let backend = match &out.profile {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+            EstimateBackend::default().with_profile_text(&text).with_context(|| format!("profile {}", path.display()))?
+        }
+        None => EstimateBackend::default(),
+    };
+    let outcomes = evaluate(&backend, &dataset.cases, &|| bar.inc(1));
     bar.finish_and_clear();
     if let Some(path) = &out.designs {
         let mut w = std::io::BufWriter::new(std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?);

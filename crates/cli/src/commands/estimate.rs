@@ -2,7 +2,7 @@
 
 use crate::input::load_sources;
 use crate::output::{memory_table, or_undef, print_json, range, table};
-use anyhow::Result;
+use anyhow::{Context, Result};
 use hlsseek_estimate::{estimate, Profile};
 use hlsseek_front::parse_kernel;
 use hlsseek_qor::{LoopReport, MemoryReport, Qor};
@@ -20,6 +20,10 @@ pub struct EstimateArgs {
     /// Device profile (see `--part help` for the list).
     #[arg(long, default_value = "xcu280")]
     pub part: String,
+    /// A device profile file (TOML, the format of `crates/estimate/profiles`) to use instead
+    /// of `--part`'s shipped one.
+    #[arg(long, value_name = "FILE.toml", conflicts_with = "part")]
+    pub profile: Option<PathBuf>,
     /// Clock period in ns (the profile's default when absent).
     #[arg(long)]
     pub clock: Option<f64>,
@@ -46,7 +50,11 @@ struct EstimateReport<'a> {
 }
 
 pub fn run(args: EstimateArgs) -> Result<u8> {
-    let profile = Profile::builtin(&args.part)?;
+    let profile = match &args.profile {
+        Some(path) => Profile::from_toml_str(&std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?)
+            .with_context(|| format!("profile {}", path.display()))?,
+        None => Profile::builtin(&args.part)?,
+    };
     let (files, opts) = load_sources(&args.files)?;
     let kernel = parse_kernel(&files, &args.top, &opts)?;
     if args.ir {

@@ -340,14 +340,14 @@ impl<'k, 'e> Seq<'k, 'e> {
                     a.either(c).plus_c(1)
                 }
                 Node::Call(c) => match self.flat.summaries.get(&c.callee) {
-                    // A task's hardware is built; its caller does not wait for it.
-                    Some(s) if c.free_running => {
-                        self.modules.add(s.res);
-                        Lat::exact(0)
-                    }
                     Some(s) => {
                         self.modules.add(s.res);
-                        s.lat.plus_c(self.prof.control.call_overhead)
+                        // A task's hardware is built; its caller does not wait for it.
+                        if c.free_running {
+                            Lat::exact(0)
+                        } else {
+                            s.lat.plus_c(self.prof.control.call_overhead)
+                        }
                     }
                     None => Lat::exact(self.prof.control.call_overhead),
                 },

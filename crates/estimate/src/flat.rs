@@ -191,6 +191,11 @@ impl<'k, 'e> Flat<'k, 'e> {
                     cost.lat = 0;
                     cost.delay_ns = if key.class == OpClass::Load { 0.8 } else { 0.2 };
                 }
+                if p.wire {
+                    // A scalar port: the value is on a wire.
+                    cost.lat = 0;
+                    cost.delay_ns = 0.0;
+                }
                 if key.class == OpClass::Load {
                     start = start.max(self.array_ready[acc.array.0 as usize]);
                     if let (false, Some(l)) = (p.registers, p.storage.read_latency) {
@@ -204,7 +209,7 @@ impl<'k, 'e> Flat<'k, 'e> {
         self.ready[slot] = finish;
         self.oplat[slot] = (cost.lat, unit);
         self.is_mem[slot] = matches!(key.class, OpClass::Load | OpClass::Store);
-        if let (Some(acc), Some(p)) = (&op.access, plan) {
+        if let (Some(acc), Some(p)) = (&op.access, plan.filter(|p| !p.wire)) {
             let write = key.class == OpClass::Store;
             if write {
                 let a = &mut self.array_ready[acc.array.0 as usize];

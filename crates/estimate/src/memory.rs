@@ -5,7 +5,7 @@
 use crate::model::Res;
 use crate::profile::Profile;
 use crate::storage::{self, Impl, Ports, StoragePlan};
-use hlsseek_ir::{Access, Array, ArrayKind, Function, IndexExpr, PartitionType};
+use hlsseek_ir::{Access, Array, ArrayKind, Function, IndexExpr, Node, PartitionType, Region};
 use hlsseek_qor::Storage;
 use std::collections::HashMap;
 
@@ -37,6 +37,9 @@ pub(crate) struct ArrayPlan {
     pub storage: StoragePlan,
     /// Storage outside this function (a top-level interface array or a callee's parameter).
     pub external: bool,
+    /// A top-level pointer to one value (`int *d` used only as `*d`): a scalar port, read and
+    /// written as a wire, not a memory.
+    pub wire: bool,
     pub stream: bool,
     pub banks: u64,
 }
@@ -110,7 +113,9 @@ pub(crate) fn plan_arrays(f: &Function, is_top: bool, merlin: bool, requests: &[
             } else {
                 Ports::Shared(prof.memory.ports_per_bank)
             };
-            ArrayPlan { dims, registers, ports, storage, external, stream, banks }
+            let one_value = a.dims.len() <= 1 && a.dims.first().is_none_or(|d| d.is_none_or(|n| n == 1));
+            let wire = external && is_top && !merlin && a.kind == ArrayKind::Param && one_value && only_first_element(&f.body, i as u32);
+            ArrayPlan { dims, registers, ports, storage, external, wire, stream, banks }
         })
         .collect()
 }
@@ -284,6 +289,16 @@ impl PortAcc {
     }
 }
 
+/// Whether every access to array `id` in `r` is to its first element, and no call is given it.
+fn only_first_element(r: &Region, id: u32) -> bool {
+    r.nodes.iter().all(|n| match n {
+        Node::Op(op) => op.access.as_ref().is_none_or(|acc| acc.array.0 != id || acc.index.iter().all(|e| e.affine && e.terms.is_empty() && e.constant == 0)),
+        Node::Loop(l) => only_first_element(&l.body, id),
+        Node::Branch(b) => only_first_element(&b.then_region, id) && only_first_element(&b.else_region, id),
+        Node::Call(c) => c.array_args.iter().all(|&(_, a)| a.0 != id),
+    })
+}
+
 /// BRAM18K blocks for `words` words of `width` bits: the best shape (hls-facts §Memories).
 pub(crate) fn bram_blocks(words: u64, width: u64, prof: &Profile) -> u64 {
     if words == 0 || width == 0 {
@@ -326,7 +341,7 @@ pub(crate) fn built_storage(a: &Array, plan: &ArrayPlan, prof: &Profile) -> Buil
             return Built { storage: Storage::Fifo, words: depth, res };
         }
     }
-    if plan.external || plan.stream {
+    if plan.external {
         return Built { storage: Storage::External, words: a.elements().unwrap_or(0), res: Res::default() };
     }
     let Some(mut n) = a.elements() else { return Built { storage: Storage::Unsized, words: 0, res: Res::default() } };

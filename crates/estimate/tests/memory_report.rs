@@ -160,3 +160,19 @@ void top(hls::stream<int> &in, hls::stream<int> &out) {
         assert_eq!((port.resources.lut, port.resources.ff, port.resources.bram), (0, 0, 0), "{port:?}");
     }
 }
+
+/// A top-level pointer to one value (`int *d` used only as `*d`) is a scalar port: its reads
+/// and writes are wires, not memory accesses with a cycle each (Vitis's `pointer_basic`
+/// example records a latency of 0). An interface array read at its first element stays a
+/// memory.
+#[test]
+fn a_pointer_to_one_value_is_a_wire() {
+    let lat = |params: &str| {
+        let text = format!("void top({params}) {{\n  int v = d[0];\n  d[0] = v * 3 + 1;\n}}\n");
+        let e = common::estimate_source("ptr.c", text, "top");
+        e.qor.latency.value().unwrap()
+    };
+    let (port, memory) = (lat("int *d"), lat("int d[2]"));
+    assert!(port < memory, "pointer {port} cycles, array {memory}");
+    assert!(port <= 2, "{port}");
+}

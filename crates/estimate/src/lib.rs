@@ -72,7 +72,8 @@ pub fn estimate(kernel: &Kernel, profile: &Profile, clock_ns: Option<f64>) -> Re
     let (summary, interval) = ctx.function(top, true);
     let c = &profile.control;
     let i = &profile.interface;
-    let mut lat = summary.lat.plus_c(c.function_overhead);
+    // A combinational top has no start/done states either.
+    let mut lat = if summary.combinational { summary.lat } else { summary.lat.plus_c(c.function_overhead) };
     let mut res = summary.res;
     // Shared file-scope arrays: one memory for the kernel, held at the top.
     for (_, (mut report, cost)) in std::mem::take(&mut ctx.shared) {

@@ -22,6 +22,8 @@ pub(crate) struct Summary {
     pub ii: Option<u64>,
     pub res: Res,
     pub inline: bool,
+    /// Straight-line logic that settles within one clock: no state of its own.
+    pub combinational: bool,
 }
 
 impl Summary {
@@ -136,7 +138,7 @@ impl<'k> Ctx<'k> {
         let env = FnEnv { f, plans, arrays, max_op };
         let (summary, interval, reports, notes) = {
             let flat = Flat::new(&env, self.prof, &self.table, &self.summaries, self.eff);
-            let mut s = Seq { prof: self.prof, flat, pool: UnitBag::default(), modules: Res::default(), states: 0.0, loops: 0.0, reports: Vec::new(), notes: Vec::new(), jam: Vec::new(), merlin_top: self.merlin && is_top, refilled: Vec::new() };
+            let mut s = Seq { prof: self.prof, flat, pool: UnitBag::default(), modules: Res::default(), states: 0.0, loops: 0.0, reports: Vec::new(), notes: Vec::new(), jam: Vec::new(), merlin_top: self.merlin && is_top, refilled: Vec::new(), combinational: false };
             let (lat, interval) = s.function(f);
             if is_top {
                 self.refilled = std::mem::take(&mut s.refilled);
@@ -181,7 +183,7 @@ impl<'k> Ctx<'k> {
                 };
             let mut notes = s.notes;
             notes.append(&mut s.flat.notes);
-            (Summary { lat, ii: interval, res, inline }, interval, s.reports, notes)
+            (Summary { lat, ii: interval, res, inline, combinational: s.combinational }, interval, s.reports, notes)
         };
         for n in notes {
             self.note(n);
@@ -240,6 +242,8 @@ struct Seq<'k, 'e> {
     merlin_top: bool,
     /// Top-level arrays refilled per group of coarse-grained PARALLEL copies.
     refilled: Vec<u32>,
+    /// The function is combinational (see [`Summary::combinational`]).
+    combinational: bool,
 }
 
 impl<'k, 'e> Seq<'k, 'e> {
@@ -250,7 +254,19 @@ impl<'k, 'e> Seq<'k, 'e> {
         } else if f.directives.dataflow.is_some() {
             self.dataflow(&f.body.nodes, &[])
         } else {
-            (self.region(&f.body.nodes, 1, false, &[]), None)
+            // Straight-line code that settles within one clock, with no memory port to wait
+            // for and no task to start, is a combinational function: no state, latency 0
+            // (Vitis's `pointer_basic`; `function_instantiate` calls three such functions).
+            let starts_tasks = f.body.nodes.iter().any(|n| matches!(n, Node::Call(c) if c.free_running));
+            let lat = if f.body.nodes.iter().all(|n| self.is_flat(n)) {
+                let (finish, pb) = self.block_schedule(&f.body.nodes);
+                let comb = pb == 0 && finish < 1.0 && self.prof.control.min_block_cycles == 0 && !starts_tasks;
+                Lat::exact(self.account_block(if comb { 0 } else { self.block_cycles(finish, pb) }))
+            } else {
+                self.region(&f.body.nodes, 1, false, &[])
+            };
+            self.combinational = lat == Lat::exact(0) && !starts_tasks;
+            (lat, None)
         };
         (self.latency_directive(lat, f.directives.latency.as_ref(), &format!("function {}", f.name)), ii)
     }
@@ -284,12 +300,27 @@ impl<'k, 'e> Seq<'k, 'e> {
 
     /// A straight-line block of the FSM: its cycles.
     fn block(&mut self, nodes: &'k [Node]) -> u64 {
+        let (finish, pb) = self.block_schedule(nodes);
+        let lat = self.block_cycles(finish, pb);
+        self.account_block(lat)
+    }
+
+    /// Whole cycles of a block whose last result settles at `finish` (fractional cycles) and
+    /// whose busiest memory port needs `pb` cycles.
+    fn block_cycles(&self, finish: f64, pb: u64) -> u64 {
+        ((finish - 1e-9).ceil().max(0.0) as u64).max(pb).max(self.prof.control.min_block_cycles)
+    }
+
+    /// Schedule a straight-line block: (finish time in cycles, memory port bound).
+    fn block_schedule(&mut self, nodes: &'k [Node]) -> (f64, u64) {
         self.flat.reset();
         let cp = self.copies_in_bindings();
         let finish = self.flat.walk(nodes, cp) + self.jam_chain(nodes);
-        let pb = self.flat.ports.port_bound(&self.flat.env.arrays);
-        let lat = (finish - 1e-9).ceil().max(0.0) as u64;
-        let lat = lat.max(pb).max(self.prof.control.min_block_cycles);
+        (finish, self.flat.ports.port_bound(&self.flat.env.arrays))
+    }
+
+    /// Resources and states of a block of `lat` cycles just scheduled.
+    fn account_block(&mut self, lat: u64) -> u64 {
         // Costly units are shared between the states of the FSM; cheap ones are not (their
         // input multiplexers would cost more than the unit).
         let mut shared = UnitBag::default();
@@ -342,8 +373,9 @@ impl<'k, 'e> Seq<'k, 'e> {
                 Node::Call(c) => match self.flat.summaries.get(&c.callee) {
                     Some(s) => {
                         self.modules.add(s.res);
-                        // A task's hardware is built; its caller does not wait for it.
-                        if c.free_running {
+                        // A task's hardware is built; its caller does not wait for it. A
+                        // combinational callee is logic on the caller's cycle.
+                        if c.free_running || s.combinational {
                             Lat::exact(0)
                         } else {
                             s.lat.plus_c(self.prof.control.call_overhead)

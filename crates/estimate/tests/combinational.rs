@@ -1,0 +1,27 @@
+//! A function whose straight-line logic settles within one clock, with no memory port to wait
+//! for and no task to start, is combinational: latency 0, no start/done states, and a call of
+//! it adds no cycle (Vitis's `pointer_basic` and `function_instantiate` examples record 0). A
+//! loop, a memory read or a long chain keeps the cycles.
+
+mod common;
+
+fn latency(text: &str) -> u64 {
+    common::estimate_source("comb.c", text.to_string(), "top").qor.latency.value().unwrap()
+}
+
+#[test]
+fn straight_line_logic_within_a_clock_takes_no_cycle() {
+    assert_eq!(latency("void top(int *d) {\n  static int acc = 0;\n  acc += *d;\n  *d = acc;\n}\n"), 0);
+    let calls = "char add(char a, char b) {\n#pragma HLS INLINE OFF\n  return a + b;\n}\nvoid top(char x, char y, char *o1, char *o2) {\n  *o1 = add(x, 1);\n  *o2 = add(y, 2);\n}\n";
+    assert_eq!(latency(calls), 0);
+}
+
+#[test]
+fn memory_loops_and_long_chains_keep_their_cycles() {
+    // A read of an interface memory takes its cycle.
+    assert!(latency("void top(int a[4], int *d) {\n  *d = a[1] + 1;\n}\n") >= 1);
+    // A loop is states.
+    assert!(latency("void top(int a[64], int *d) {\n  int s = 0;\n  for (int i = 0; i < 64; i++) s += a[i];\n  *d = s;\n}\n") >= 64);
+    // Three chained float adds do not fit in 10 ns.
+    assert!(latency("void top(float a, float b, float *d) {\n  *d = ((a + b) + a) + b;\n}\n") >= 3);
+}

@@ -58,10 +58,10 @@ pub(crate) fn classify(op: &Op) -> OpKey {
         OpKind::Div | OpKind::Rem => match op.operands.get(1) {
             Some(d) if !float && is_pow2_const(d) => OpClass::Logic,
             // A division by any other constant is a multiply by its "magic" reciprocal and a
-            // shift (ForgeHLS `x / 12` on 32 bits: none of a divider's 36 cycles, 4 DSP): a full
-            // multiplier of the operand's width. A remainder by such a constant stays a divider
-            // in the same data (`x % 10`, `% 180`: no DSP, a pipelined divider's LUT and FF).
-            Some(Operand::Int(_)) if !float && op.kind == OpKind::Div => OpClass::Mul,
+            // shift (ForgeHLS `x / 12` on 32 bits: none of a divider's 36 cycles, 4 DSP). A
+            // remainder by such a constant stays a divider in the same data (`x % 10`,
+            // `% 180`: no DSP, a pipelined divider's LUT and FF).
+            Some(Operand::Int(_)) if !float && op.kind == OpKind::Div => OpClass::DivConst,
             _ => OpClass::Div,
         },
         OpKind::Neg | OpKind::Abs => {
@@ -156,7 +156,7 @@ fn classify_named(name: &str, float: bool) -> OpClass {
 /// shares costly operators; duplicating an adder is cheaper than its input multiplexers).
 pub(crate) fn shareable(class: OpClass, tc: TypeClass) -> bool {
     match class {
-        OpClass::Mul | OpClass::MulConst | OpClass::Div | OpClass::Sqrt | OpClass::Exp | OpClass::Log | OpClass::Pow | OpClass::Trig => true,
+        OpClass::Mul | OpClass::MulConst | OpClass::Div | OpClass::DivConst | OpClass::Sqrt | OpClass::Exp | OpClass::Log | OpClass::Pow | OpClass::Trig => true,
         OpClass::Add | OpClass::Cmp | OpClass::Cast => tc != TypeClass::Int,
         _ => false,
     }
@@ -178,6 +178,9 @@ mod tests {
         assert_eq!(classify(&op(OpKind::Mul, ScalarType::I32, vec![x.clone(), Operand::Int(7)])).class, OpClass::MulConst);
         assert_eq!(classify(&op(OpKind::Mul, ScalarType::I32, vec![x.clone(), x.clone()])).class, OpClass::Mul);
         assert_eq!(classify(&op(OpKind::Div, ScalarType::I32, vec![x.clone(), Operand::Int(4)])).class, OpClass::Logic);
+        assert_eq!(classify(&op(OpKind::Div, ScalarType::I32, vec![x.clone(), Operand::Int(12)])).class, OpClass::DivConst);
+        assert_eq!(classify(&op(OpKind::Rem, ScalarType::I32, vec![x.clone(), Operand::Int(12)])).class, OpClass::Div);
+        assert_eq!(classify(&op(OpKind::Div, ScalarType::I32, vec![x.clone(), x.clone()])).class, OpClass::Div);
         assert_eq!(classify(&op(OpKind::Mul, ScalarType::Float, vec![x.clone(), Operand::Float(2.0)])).class, OpClass::MulConst);
         assert_eq!(classify(&op(OpKind::Other("hls::sqrtf".into()), ScalarType::Float, vec![x])).class, OpClass::Sqrt);
     }

@@ -234,9 +234,12 @@ pub enum OpClass {
     Other,
     /// Wiring only (shift by a constant, multiply by a power of two, int width change).
     Free,
+    /// Integer division by a constant that is not a power of two: a multiply by its magic
+    /// reciprocal, with the shift and sign fix-up around it.
+    DivConst,
 }
 
-pub(crate) const N_CLASSES: usize = 17;
+pub(crate) const N_CLASSES: usize = 18;
 
 impl OpClass {
     pub(crate) fn index(self) -> usize {
@@ -487,6 +490,11 @@ impl OpTable {
     pub(crate) fn get(&self, class: OpClass, tc: TypeClass, bits: u32) -> OpCost {
         if class == OpClass::Free {
             return OpCost::default();
+        }
+        // A profile without division-by-constant rows (older or hand-written ones) prices it
+        // as the multiplier it is built around.
+        if class == OpClass::DivConst && self.rows[class.index() * 4 + tc_index(tc)].is_empty() {
+            return self.get(OpClass::Mul, tc, bits);
         }
         let mut order: [TypeClass; 3] = [tc, TypeClass::Int, TypeClass::Int];
         if tc == TypeClass::Half {

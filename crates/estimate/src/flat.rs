@@ -313,6 +313,9 @@ impl<'k, 'e> Flat<'k, 'e> {
     }
 
     fn unrolled_loop(&mut self, l: &'k Loop, copies: f64) -> f64 {
+        if self.env.plans.get(l).closed_form {
+            return 0.0;
+        }
         let n = trip(l, self.prof).hi.unwrap_or(1).max(1);
         if trip(l, self.prof).hi.is_none() {
             self.notes.push(format!("loop {} has an unknown trip count inside an unrolled region: counted once", l.name()));

@@ -37,6 +37,9 @@ pub(crate) struct LoopPlan {
     /// top-level arrays the loop's variable indexes, filled and written back by bursts inside
     /// the loop (`merlin.parallel_refills`).
     pub group_refills: bool,
+    /// The loop only steps scalars by constants: the compiler computes their exit values in
+    /// closed form and deletes the loop (LLVM's IndVarSimplify + LoopDeletion).
+    pub closed_form: bool,
 }
 
 #[derive(Default)]
@@ -60,9 +63,25 @@ impl Plans {
             remainder: 0,
             shared_copies: false,
             group_refills: false,
+            closed_form: false,
         };
         self.loops.get(&l.id.0).unwrap_or(&DEFAULT)
     }
+}
+
+/// Whether every operation of the loop adds a constant to, or subtracts one from, a scalar the
+/// loop carries (`count++` 256 times): nothing else is computed, stored or called.
+fn only_steps_scalars(l: &Loop) -> bool {
+    let carried = |v: &str| l.carried.iter().any(|d| !d.through_memory && d.variable == v);
+    !l.body.nodes.is_empty()
+        && l.body.nodes.iter().all(|n| match n {
+            Node::Op(op) => {
+                op.access.is_none()
+                    && matches!(op.kind, hlsseek_ir::OpKind::Add | hlsseek_ir::OpKind::Sub)
+                    && matches!(&op.operands[..], [hlsseek_ir::Operand::Scalar(v), hlsseek_ir::Operand::Int(_)] if carried(v))
+            }
+            _ => false,
+        })
 }
 
 /// Trip count of a loop: the front-end's bounds, else `LOOP_TRIPCOUNT`, else the profile's
@@ -246,6 +265,10 @@ impl<'a> Planner<'a> {
 
     fn lp(&mut self, l: &Loop, in_pipe: bool, no_auto: bool) -> Status {
         let tc = trip(l, self.prof);
+        if tc.hi.is_some() && only_steps_scalars(l) {
+            self.plans.loops.insert(l.id.0, LoopPlan { target_ii: 1, unroll: 1, closed_form: true, ..LoopPlan::default() });
+            return Status::Gone;
+        }
         let d = &l.directives;
         let mut plan = LoopPlan { target_ii: 1, unroll: 1, ..LoopPlan::default() };
         let accel = |dia: Dialect| dia == Dialect::Accel || self.merlin;

@@ -289,7 +289,10 @@ impl<'k, 'e> Seq<'k, 'e> {
         match n {
             Node::Op(_) => true,
             Node::Branch(b) => b.then_region.nodes.iter().chain(&b.else_region.nodes).all(|n| self.is_flat(n)),
-            Node::Loop(l) => self.flat.env.plans.get(l).full && l.body.nodes.iter().all(|n| self.is_flat(n)),
+            Node::Loop(l) => {
+                let plan = self.flat.env.plans.get(l);
+                plan.closed_form || (plan.full && l.body.nodes.iter().all(|n| self.is_flat(n)))
+            }
             Node::Call(c) => self.flat.summaries.get(&c.callee).is_none_or(|s| s.inline),
         }
     }
@@ -510,6 +513,9 @@ impl<'k, 'e> Seq<'k, 'e> {
 
     fn lp(&mut self, l: &'k Loop, path: &[String]) -> Lat {
         let plan = self.flat.env.plans.get(l).clone();
+        if plan.closed_form {
+            return Lat::exact(0);
+        }
         let tc = trip(l, self.prof);
         let name = l.name();
         if tc.hi.is_none() {

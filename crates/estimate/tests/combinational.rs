@@ -25,3 +25,16 @@ fn memory_loops_and_long_chains_keep_their_cycles() {
     // Three chained float adds do not fit in 10 ns.
     assert!(latency("void top(float a, float b, float *d) {\n  *d = ((a + b) + a) + b;\n}\n") >= 3);
 }
+
+/// A loop that only steps scalars by constants (`count++` 256 times) is computed in closed form
+/// and deleted by the compiler (ForgeHLS `timer_8bit`: 1,026 cycles recorded for 1,024
+/// outer iterations, not 1,024 × 258); its parent then is innermost and pipelined. A loop that
+/// also adds a value it reads keeps its iterations.
+#[test]
+fn a_loop_that_only_counts_is_deleted() {
+    let counting = "void top(unsigned char out[1024]) {\n  for (int i = 0; i < 1024; i++) {\n    unsigned char count = 0;\n    for (int j = 0; j < 256; j++) count++;\n    out[i] = count;\n  }\n}\n";
+    let summing = "void top(unsigned char in[256], unsigned char out[1024]) {\n  for (int i = 0; i < 1024; i++) {\n    unsigned char count = 0;\n    for (int j = 0; j < 256; j++) count += in[j];\n    out[i] = count;\n  }\n}\n";
+    let deleted = latency(counting);
+    assert!((1024..1100).contains(&deleted), "{deleted}");
+    assert!(latency(summing) > 1024 * 256, "{}", latency(summing));
+}

@@ -37,8 +37,9 @@ pub(crate) struct ArrayPlan {
     pub storage: StoragePlan,
     /// Storage outside this function (a top-level interface array or a callee's parameter).
     pub external: bool,
-    /// A top-level pointer to one value (`int *d` used only as `*d`): a scalar port, read and
-    /// written as a wire, not a memory.
+    /// A pointer parameter to one value (`int *d` used only as `*d`): at the top a scalar port,
+    /// in a callee the caller's scalar passed by address (`f(&x)`); read and written as a wire,
+    /// not a memory.
     pub wire: bool,
     pub stream: bool,
     pub banks: u64,
@@ -114,7 +115,7 @@ pub(crate) fn plan_arrays(f: &Function, is_top: bool, merlin: bool, requests: &[
                 Ports::Shared(prof.memory.ports_per_bank)
             };
             let one_value = a.dims.len() <= 1 && a.dims.first().is_none_or(|d| d.is_none_or(|n| n == 1));
-            let wire = external && is_top && !merlin && a.kind == ArrayKind::Param && one_value && only_first_element(&f.body, i as u32);
+            let wire = external && !(is_top && merlin) && a.kind == ArrayKind::Param && one_value && only_first_element(&f.body, i as u32);
             ArrayPlan { dims, registers, ports, storage, external, wire, stream, banks }
         })
         .collect()

@@ -14,6 +14,9 @@ fn straight_line_logic_within_a_clock_takes_no_cycle() {
     assert_eq!(latency("void top(int *d) {\n  static int acc = 0;\n  acc += *d;\n  *d = acc;\n}\n"), 0);
     let calls = "char add(char a, char b) {\n#pragma HLS INLINE OFF\n  return a + b;\n}\nvoid top(char x, char y, char *o1, char *o2) {\n  *o1 = add(x, 1);\n  *o2 = add(y, 2);\n}\n";
     assert_eq!(latency(calls), 0);
+    // Pointer parameters of a callee given the addresses of scalars are wires too.
+    let by_pointer = "void sumsub(int *a, int *b, int *sum, int *dif) {\n  *sum = *a + *b;\n  *dif = *a - *b;\n}\nvoid top(int x, int y, int *s, int *d) {\n  sumsub(&x, &y, s, d);\n}\n";
+    assert_eq!(latency(by_pointer), 0);
 }
 
 #[test]

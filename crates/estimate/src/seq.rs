@@ -513,9 +513,6 @@ impl<'k, 'e> Seq<'k, 'e> {
 
     fn lp(&mut self, l: &'k Loop, path: &[String]) -> Lat {
         let plan = self.flat.env.plans.get(l).clone();
-        if plan.closed_form {
-            return Lat::exact(0);
-        }
         let tc = trip(l, self.prof);
         let name = l.name();
         if tc.hi.is_none() {

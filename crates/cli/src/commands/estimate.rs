@@ -2,7 +2,7 @@
 
 use crate::input::load_sources;
 use crate::output::{memory_table, or_undef, print_json, range, table};
-use anyhow::{Context, Result};
+use anyhow::Result;
 use hlsseek_estimate::{estimate, Profile};
 use hlsseek_front::parse_kernel;
 use hlsseek_qor::{LoopReport, MemoryReport, Qor};
@@ -51,8 +51,7 @@ struct EstimateReport<'a> {
 
 pub fn run(args: EstimateArgs) -> Result<u8> {
     let profile = match &args.profile {
-        Some(path) => Profile::from_toml_str(&std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?)
-            .with_context(|| format!("profile {}", path.display()))?,
+        Some(path) => Profile::from_path(path)?,
         None => Profile::builtin(&args.part)?,
     };
     let (files, opts) = load_sources(&args.files)?;

@@ -123,3 +123,21 @@ fn pragma_arguments_that_are_constant_expressions_are_evaluated() {
     // The record keeps what was written, for rendering and reports.
     assert!(k.pragmas.iter().any(|p| p.args.iter().any(|(_, v)| v.as_deref() == Some("c_chunk * c_chunk / (c_max * c_max)"))));
 }
+
+#[test]
+fn negative_literals_keep_their_sign() {
+    // tree-sitter lexes `-7` after an operator as one number literal, sign included.
+    let k = kernel(
+        "void k(int in[16], int out[16]) {\n\
+           for (int i = 0; i < 16; i++) {\n\
+             int t = in[i];\n\
+             out[i] = (t * -7) + (t < -128) + (t + (-0x10));\n\
+           }\n\
+         }\n",
+    );
+    let ops = all_ops(&k.function("k").unwrap().body);
+    let operand_of = |kind: OpKind| ops.iter().filter(|op| op.kind == kind).flat_map(|op| op.operands.iter().filter_map(Operand::as_int)).collect::<Vec<_>>();
+    assert!(operand_of(OpKind::Mul).contains(&-7), "{:?}", operand_of(OpKind::Mul));
+    assert!(operand_of(OpKind::Cmp).contains(&-128), "{:?}", operand_of(OpKind::Cmp));
+    assert!(operand_of(OpKind::Add).contains(&-16), "{:?}", operand_of(OpKind::Add));
+}

@@ -109,7 +109,7 @@ pub fn arith_ty(a: &Val, b: &Val) -> (ScalarType, bool) {
 fn literal(text: &str) -> Val {
     let t = text.replace('\'', "");
     let lower = t.to_ascii_lowercase();
-    let hex = lower.starts_with("0x");
+    let hex = lower.trim_start_matches(['-', '+']).starts_with("0x");
     let is_float = !hex && (lower.contains('.') || lower.contains('e')) || (hex && lower.contains('p'));
     if is_float {
         let single = lower.ends_with('f') && !hex;

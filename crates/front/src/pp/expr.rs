@@ -3,7 +3,13 @@
 use super::lex::TokKind;
 
 /// Parse a C integer literal (decimal, hex, octal, binary; `u`/`l` suffixes, `'` separators).
+/// A leading sign is accepted: tree-sitter's C/C++ grammars lex `-7` in `x * -7` as one
+/// number literal.
 pub fn parse_int_literal(text: &str) -> Option<i64> {
+    if let Some(rest) = text.strip_prefix('-') {
+        return parse_int_literal(rest.trim_start()).map(i64::wrapping_neg);
+    }
+    let text = text.strip_prefix('+').map_or(text, str::trim_start);
     let t: String = text.chars().filter(|c| *c != '\'').collect();
     let t = t.trim_end_matches(['u', 'U', 'l', 'L', 'z', 'Z']);
     let (digits, radix) = if let Some(h) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {

@@ -251,7 +251,8 @@ pub enum OpKind {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Operand {
-    /// The result of an operation in the same region.
+    /// The result of an operation in the same region, or, read in an arm of a branch, in a
+    /// region around it within the same loop or function body.
     Op(OpId),
     Int(i64),
     Float(f64),

@@ -313,6 +313,17 @@ impl<'a> FnCx<'a> {
         if let Some(v) = self.region().defs.get(name) {
             return v.clone();
         }
+        // In an arm of a branch, what the code around it computed (up to the enclosing loop
+        // or function body) is that operation's result; a value the variable truncates is
+        // read by name, so that `narrow` sees the variable's width.
+        let mut outer = self.regions.iter().rev();
+        while outer.next().is_some_and(|r| r.arm) {
+            match outer.clone().next().and_then(|r| r.defs.get(name)) {
+                Some(v) if self.truncates(v) => break,
+                Some(v) => return v.clone(),
+                None => {}
+            }
+        }
         let scope = self.lookup(scalar_root(name)).map_or(0, |(_, s)| s);
         let r = self.region();
         if scope < r.scope_base && !r.exposed.iter().any(|(x, _)| x == name) {

@@ -69,11 +69,14 @@ pub struct RegionCx {
     pub scope_base: usize,
     /// For scalars last written inside a nested loop or branch: the chain found there.
     pub nested_chains: HashMap<String, (Vec<OpId>, bool)>,
+    /// An arm of a branch: it runs in the same iteration as the code around it, so what that
+    /// code computed reaches it as an operation's result.
+    pub arm: bool,
 }
 
 impl RegionCx {
     fn new(scope_base: usize) -> Self {
-        RegionCx { nodes: Vec::new(), defs: HashMap::new(), exposed: Vec::new(), written: Vec::new(), scope_base, nested_chains: HashMap::new() }
+        RegionCx { nodes: Vec::new(), defs: HashMap::new(), exposed: Vec::new(), written: Vec::new(), scope_base, nested_chains: HashMap::new(), arm: false }
     }
 }
 
@@ -112,6 +115,8 @@ pub struct FnCx<'a> {
     /// (operation id, variable, the variable's bits) for each assignment of an operation's
     /// value to a scalar (`narrow`).
     pub scalar_writes: Vec<(u32, String, u32)>,
+    /// The bits of each integer operation's own result, by id.
+    pub op_bits: HashMap<u32, u16>,
     pub depth: u32,
     pub too_deep: Option<Loc>,
     pub env: Env,
@@ -215,6 +220,7 @@ pub fn lower_function(
         affine_defs: Vec::new(),
         defined_by: HashMap::new(),
         scalar_writes: Vec::new(),
+        op_bits: HashMap::new(),
         depth: 0,
         too_deep: None,
         env,
@@ -359,6 +365,9 @@ impl<'a> FnCx<'a> {
     pub fn new_op(&mut self, kind: OpKind, ty: ScalarType, operands: Vec<Operand>, access: Option<hlsseek_ir::Access>, loc: Loc) -> OpId {
         let id = OpId(self.next_op);
         self.next_op += 1;
+        if let ScalarType::Int { bits, .. } = ty {
+            self.op_bits.insert(id.0, bits);
+        }
         self.region().nodes.push(IrNode::Op(Op { id, kind, ty, operands, access, bind: None, loc }));
         id
     }
@@ -763,6 +772,12 @@ impl<'a> FnCx<'a> {
         self.regions.push(RegionCx::new(base));
     }
 
+    /// Open the region of one arm of a branch (`if`/`else`, a `case`).
+    fn open_arm(&mut self) {
+        self.open_region();
+        self.region().arm = true;
+    }
+
     /// Close a nested region and fold its scalar summary into the parent.
     pub fn close_region(&mut self) -> (RegionCx, Region) {
         let mut r = self.regions.pop().expect("nested region");
@@ -807,12 +822,12 @@ impl<'a> FnCx<'a> {
             }
             _ => None,
         };
-        self.open_region();
+        self.open_arm();
         if let Some(t) = n.field("consequence") {
             self.scoped_stmt(t);
         }
         let (then_cx, then_region) = self.close_region();
-        self.open_region();
+        self.open_arm();
         if let Some(e) = n.field("alternative") {
             self.else_stmts(e);
         }
@@ -878,7 +893,13 @@ impl<'a> FnCx<'a> {
             let before = self.read_scalar_val(&x, ty.scalar);
             let mut operands = vec![cond.as_ref().map_or(Operand::Int(1), |c| c.op.clone())];
             for a in arms {
-                operands.push(if a.written.contains(&x) { Operand::Scalar(x.clone()) } else { before.op.clone() });
+                operands.push(match a.defs.get(&x) {
+                    // What the arm computed, unless the variable truncates it (`narrow` then
+                    // needs the read by name).
+                    Some(v) if a.written.contains(&x) && !self.truncates(v) => v.op.clone(),
+                    _ if a.written.contains(&x) => Operand::Scalar(x.clone()),
+                    _ => before.op.clone(),
+                });
             }
             let id = self.new_op(OpKind::Select, ty.scalar, operands, None, loc);
             let chain = self.region().nested_chains.get(&x).cloned();
@@ -888,6 +909,14 @@ impl<'a> FnCx<'a> {
                 ch.push(id);
                 r.nested_chains.insert(x.clone(), (ch, red));
             }
+        }
+    }
+
+    /// Whether the variable that holds `v` keeps fewer bits than the operation computed.
+    pub fn truncates(&self, v: &Val) -> bool {
+        match (&v.op, v.ty) {
+            (Operand::Op(id), ScalarType::Int { bits, .. }) => self.op_bits.get(&id.0).is_some_and(|b| *b > bits),
+            _ => false,
         }
     }
 
@@ -917,7 +946,7 @@ impl<'a> FnCx<'a> {
                 }
                 _ => None,
             };
-            self.open_region();
+            self.open_arm();
             self.scopes.push(HashMap::new());
             let mut c2 = case.walk();
             let value = case.field("value");

@@ -6,7 +6,7 @@ use crate::syntax::NodeExt;
 use super::consts::{eval_const, Env};
 use super::func::{FnCx, Var};
 use super::types::unwrap_declarator;
-use hlsseek_ir::{TripCount, TripSource};
+use hlsseek_ir::{ScalarType, TripCount, TripSource};
 use tree_sitter::Node;
 
 #[derive(Clone, Copy, Debug)]
@@ -72,12 +72,20 @@ pub fn for_header(cx: &mut FnCx, n: Node) -> (Option<String>, TripCount, Option<
                 Some((lo, hi)) => outer.push((id, lo, hi)),
                 None => return (Some(var), TripCount::unknown(), None),
             },
-            None => {
-                if let Some((Var::Const(v, _), _)) = cx.lookup(&id) {
+            None => match cx.lookup(&id) {
+                Some((Var::Const(v, _), _)) => {
                     cx.env.insert(id, v);
                     continue;
                 }
-            }
+                // A run-time bound of a narrow integer type: the tool bounds the trip count by
+                // the values the type can hold (Vitis reports `x < width` with an `ap_uint<5>`
+                // width as at most 31 iterations); `int` and wider bounds stay unknown.
+                Some((Var::Scalar(ty), _)) => match narrow_range(&ty) {
+                    Some((lo, hi)) => outer.push((id, lo, hi)),
+                    None => return (Some(var), TripCount::unknown(), None),
+                },
+                _ => {}
+            },
         }
     }
     let mut env: Env = cx.env.clone();
@@ -127,6 +135,16 @@ pub fn for_header(cx: &mut FnCx, n: Node) -> (Option<String>, TripCount, Option<
         TripCount { min: Some(min), max: Some(max), avg: Some(avg), source: TripSource::Derived }
     };
     (Some(var), trip, range)
+}
+
+/// The values an integer type narrower than `int` holds.
+fn narrow_range(ty: &super::types::TyInfo) -> Option<(i64, i64)> {
+    match ty.scalar {
+        ScalarType::Int { bits, signed } if ty.known && (1..32).contains(&bits) => {
+            Some(if signed { (-(1i64 << (bits - 1)), (1i64 << (bits - 1)) - 1) } else { (0, (1i64 << bits) - 1) })
+        }
+        _ => None,
+    }
 }
 
 /// `while (i--)`, `while (--i > 0)`: the counter, the trip count and the counter's range in

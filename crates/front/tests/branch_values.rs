@@ -97,3 +97,28 @@ fn the_merge_after_a_branch_selects_what_the_arm_computed() {
     let select = ops.iter().find(|op| op.id == select).unwrap();
     assert_eq!(select.operands, vec![Operand::Op(cmp), Operand::Op(mul), Operand::Op(add)]);
 }
+
+#[test]
+fn a_recurrence_runs_through_the_arm_that_updates_it() {
+    // `s` goes round the loop through the arm's multiply and add when `c[i]` holds: that
+    // longer cycle is the recurrence, not only the Select's "unchanged" input.
+    let k = kernel(
+        "void k(int a[16], int c[16], int out[1]) {\n\
+           int s = 0;\n\
+           for (int i = 0; i < 16; i++) {\n\
+             s = s + a[i];\n\
+             if (c[i]) {\n\
+               s = s * 3 + 1;\n\
+             }\n\
+           }\n\
+           out[0] = s;\n\
+         }\n",
+    );
+    let Some(hlsseek_ir::Node::Loop(l)) = k.function("k").unwrap().body.nodes.iter().find(|n| matches!(n, hlsseek_ir::Node::Loop(_))) else {
+        panic!("no loop")
+    };
+    let dep = l.carried.iter().find(|d| d.variable == "s").unwrap();
+    let ops = ops(&k);
+    let kinds: Vec<OpKind> = dep.ops.iter().map(|id| ops.iter().find(|o| o.id == *id).unwrap().kind.clone()).collect();
+    assert_eq!(kinds, vec![OpKind::Add, OpKind::Mul, OpKind::Add, OpKind::Select]);
+}

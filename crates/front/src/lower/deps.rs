@@ -36,8 +36,24 @@ fn is_reduction(ops: &[&Op]) -> bool {
     fam.is_some()
 }
 
+/// The operations of `r` and of the arms of its branches (which run in the same iteration and
+/// read the values around them), in program order; not those of nested loops.
 fn region_ops(r: &Region) -> Vec<&Op> {
-    r.ops().collect()
+    fn walk<'r>(r: &'r Region, out: &mut Vec<&'r Op>) {
+        for n in &r.nodes {
+            match n {
+                Node::Op(op) => out.push(op),
+                Node::Branch(b) => {
+                    walk(&b.then_region, out);
+                    walk(&b.else_region, out);
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(r, &mut out);
+    out
 }
 
 /// Longest dataflow path in `ops` from an op satisfying `start` to `end`.

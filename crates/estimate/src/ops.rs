@@ -91,6 +91,7 @@ pub(crate) fn classify(op: &Op) -> OpKey {
         OpKind::Log => OpClass::Log,
         OpKind::Pow => OpClass::Pow,
         OpKind::Trig => OpClass::Trig,
+        OpKind::FpConvert => OpClass::FpConvert,
         OpKind::Cast => {
             if float {
                 OpClass::Cast

@@ -237,9 +237,11 @@ pub enum OpClass {
     /// Integer division by a constant that is not a power of two: a multiply by its magic
     /// reciprocal, with the shift and sign fix-up around it.
     DivConst,
+    /// A change of floating-point width (float ↔ double).
+    FpConvert,
 }
 
-pub(crate) const N_CLASSES: usize = 18;
+pub(crate) const N_CLASSES: usize = 19;
 
 impl OpClass {
     pub(crate) fn index(self) -> usize {
@@ -495,6 +497,10 @@ impl OpTable {
         // as the multiplier it is built around.
         if class == OpClass::DivConst && self.rows[class.index() * 4 + tc_index(tc)].is_empty() {
             return self.get(OpClass::Mul, tc, bits);
+        }
+        // Likewise a float-width change without rows of its own: a conversion.
+        if class == OpClass::FpConvert && self.rows[class.index() * 4 + tc_index(tc)].is_empty() {
+            return self.get(OpClass::Cast, tc, bits);
         }
         let mut order: [TypeClass; 3] = [tc, TypeClass::Int, TypeClass::Int];
         if tc == TypeClass::Half {

@@ -36,7 +36,7 @@ fn arithmetic_on_literals_and_macros_is_folded() {
     use ScalarType::{Double, Float};
     assert_eq!(
         arithmetic(&k),
-        vec![(Cast, Double), (Mul, Double), (Add, Double), (Add, Double), (Cast, Float), (Mul, ScalarType::I32), (Add, ScalarType::I32)],
+        vec![(FpConvert, Double), (Mul, Double), (Add, Double), (Add, Double), (FpConvert, Float), (Mul, ScalarType::I32), (Add, ScalarType::I32)],
         "one multiply and two adds per output: the subtraction, the divisions and the square root are constants"
     );
     let ops = all_ops(&k.function("k").unwrap().body);

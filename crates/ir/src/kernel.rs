@@ -238,8 +238,11 @@ pub enum OpKind {
     Pow,
     /// sin/cos/tan and the like.
     Trig,
-    /// Type conversion (int↔float, float↔double, width change).
+    /// Type conversion (int↔float, integer width change).
     Cast,
+    /// A change of floating-point width (float ↔ double; the result type says which way):
+    /// LLVM's `fpext`/`fptrunc`, a much smaller core than an int↔float converter.
+    FpConvert,
     Load,
     Store,
     StreamRead,

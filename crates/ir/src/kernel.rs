@@ -254,8 +254,9 @@ pub enum OpKind {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Operand {
-    /// The result of an operation in the same region, or, read in an arm of a branch, in a
-    /// region around it within the same loop or function body.
+    /// The result of an operation in the same region; within one loop or function body also
+    /// across branches: an arm reads what the code around it computed, and the merging
+    /// `Select` after a branch reads what each arm computed.
     Op(OpId),
     Int(i64),
     Float(f64),
@@ -370,7 +371,8 @@ impl TripCount {
 pub enum TripSource {
     /// Constant bounds.
     Constant,
-    /// Bounds that depend on an outer induction variable (triangular); min/max over its range.
+    /// Bounds that depend on an outer induction variable (triangular), or on a run-time value of
+    /// an integer type narrower than `int`; min/max over its range.
     Derived,
     /// From `LOOP_TRIPCOUNT`.
     Pragma,

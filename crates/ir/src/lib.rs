@@ -3,9 +3,8 @@
 //! A [`Kernel`] is a set of [`Function`]s with a designated top. Each function owns its arrays
 //! (parameters, locals, streams) and a body [`Region`]: an ordered list of [`Node`]s (typed
 //! operations, loops, calls, branches). Operations within one region form a dataflow DAG through
-//! [`Operand::Op`] (an arm of a branch also reaches the operations of the regions around it, up
-//! to the enclosing loop or function body); values that come from outside are named
-//! ([`Operand::Scalar`]).
+//! [`Operand::Op`] (across the arms of branches too, within one loop or function body); values
+//! that come from outside are named ([`Operand::Scalar`]).
 //! Pragmas are typed directives attached to the loop, function or array they govern, each with
 //! its source location; the raw list is kept in [`Kernel::pragmas`] for reports and tests.
 //!

@@ -247,6 +247,17 @@ impl OpClass {
     pub(crate) fn index(self) -> usize {
         self as usize
     }
+
+    /// The class a profile without rows of this one (an older or hand-written profile) prices
+    /// it as: a division by a constant is the multiplier it is built around, a float-width
+    /// change a conversion.
+    fn stand_in(self) -> Option<OpClass> {
+        match self {
+            OpClass::DivConst => Some(OpClass::Mul),
+            OpClass::FpConvert => Some(OpClass::Cast),
+            _ => None,
+        }
+    }
 }
 
 /// One row of the operator table.
@@ -493,14 +504,8 @@ impl OpTable {
         if class == OpClass::Free {
             return OpCost::default();
         }
-        // A profile without division-by-constant rows (older or hand-written ones) prices it
-        // as the multiplier it is built around.
-        if class == OpClass::DivConst && self.rows[class.index() * 4 + tc_index(tc)].is_empty() {
-            return self.get(OpClass::Mul, tc, bits);
-        }
-        // Likewise a float-width change without rows of its own: a conversion.
-        if class == OpClass::FpConvert && self.rows[class.index() * 4 + tc_index(tc)].is_empty() {
-            return self.get(OpClass::Cast, tc, bits);
+        if let Some(other) = class.stand_in().filter(|_| self.rows[class.index() * 4 + tc_index(tc)].is_empty()) {
+            return self.get(other, tc, bits);
         }
         let mut order: [TypeClass; 3] = [tc, TypeClass::Int, TypeClass::Int];
         if tc == TypeClass::Half {
@@ -552,6 +557,18 @@ mod tests {
             }
             other => panic!("expected UnknownPart, got {other:?}"),
         }
+    }
+
+    /// A profile without `div_const` or `fp_convert` rows prices those classes as their stand-ins.
+    #[test]
+    fn classes_without_rows_take_their_stand_ins() {
+        let mut p = Profile::builtin("xcu280").unwrap();
+        let full = OpTable::resolve(&p, 10.0);
+        assert_ne!(full.get(OpClass::FpConvert, TypeClass::Double, 64), full.get(OpClass::Cast, TypeClass::Double, 64));
+        p.ops.retain(|r| !matches!(r.op, OpClass::DivConst | OpClass::FpConvert));
+        let t = OpTable::resolve(&p, 10.0);
+        assert_eq!(t.get(OpClass::DivConst, TypeClass::Int, 32), t.get(OpClass::Mul, TypeClass::Int, 32));
+        assert_eq!(t.get(OpClass::FpConvert, TypeClass::Double, 64), t.get(OpClass::Cast, TypeClass::Double, 64));
     }
 
     #[test]

@@ -963,7 +963,7 @@ impl<'a> FnCx<'a> {
             }
         }
         if self.g.funcs.contains_key(&name) && !full.starts_with("std::") && !full.starts_with("hls::") {
-            return self.user_call(&name, &args, loc);
+            return self.user_call(&name, &args, loc, false);
         }
         if IGNORED_CALLS.contains(&name.as_str()) {
             return Val::int(0);
@@ -1078,8 +1078,9 @@ impl<'a> FnCx<'a> {
         builtin(name).map(TyInfo::scalar)
     }
 
+    /// A call of a function of the kernel; `free_running`: a task, started and not waited for.
     #[inline(never)]
-    pub(super) fn user_call(&mut self, name: &str, args: &[Node], loc: hlsseek_ir::Loc) -> Val {
+    pub(super) fn user_call(&mut self, name: &str, args: &[Node], loc: hlsseek_ir::Loc, free_running: bool) -> Val {
         let mut array_args = Vec::new();
         let array_params = self.g.funcs.get(name).map(|s| s.array_params.clone()).unwrap_or_default();
         for (i, a) in args.iter().enumerate() {
@@ -1113,7 +1114,7 @@ impl<'a> FnCx<'a> {
             }
             self.expr(*a);
         }
-        self.region().nodes.push(IrNode::Call(Call { callee: name.to_string(), loc, array_args, free_running: false }));
+        self.region().nodes.push(IrNode::Call(Call { callee: name.to_string(), loc, array_args, free_running }));
         let ret = self.g.funcs.get(name).map(|s| (s.ret.scalar, s.ret.ap)).unwrap_or((ScalarType::Void, false));
         if ret.0 == ScalarType::Void {
             return Val::int(0);

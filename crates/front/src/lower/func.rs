@@ -741,10 +741,7 @@ impl<'a> FnCx<'a> {
             let name = self.text(*f).trim().to_string();
             if self.g.funcs.contains_key(&name) {
                 let loc = self.loc(*d);
-                self.user_call(&name, rest, loc);
-                if let Some(IrNode::Call(c)) = self.region().nodes.last_mut() {
-                    c.free_running = true;
-                }
+                self.user_call(&name, rest, loc, true);
             }
         }
     }

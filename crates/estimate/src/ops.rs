@@ -37,7 +37,12 @@ fn is_const(o: &Operand) -> bool {
 }
 
 pub(crate) fn classify(op: &Op) -> OpKey {
-    let ty = op.ty;
+    // A float → int converter is the float↔int core of the floating-point side's width.
+    let ty = match op.kind {
+        OpKind::FloatToInt { double: true } => ScalarType::Double,
+        OpKind::FloatToInt { double: false } => ScalarType::Float,
+        _ => op.ty,
+    };
     let tc = ty.class();
     let bits = match ty {
         ScalarType::Void => 32,
@@ -92,6 +97,7 @@ pub(crate) fn classify(op: &Op) -> OpKey {
         OpKind::Pow => OpClass::Pow,
         OpKind::Trig => OpClass::Trig,
         OpKind::FpConvert => OpClass::FpConvert,
+        OpKind::FloatToInt { .. } => OpClass::Cast,
         OpKind::Cast => {
             if float {
                 OpClass::Cast

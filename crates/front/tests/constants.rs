@@ -141,3 +141,27 @@ fn negative_literals_keep_their_sign() {
     assert!(operand_of(OpKind::Cmp).contains(&-128), "{:?}", operand_of(OpKind::Cmp));
     assert!(operand_of(OpKind::Add).contains(&-16), "{:?}", operand_of(OpKind::Add));
 }
+
+/// float → int and double → int conversions say what they convert from (the estimator sizes
+/// the converter by it); int → float stays a Cast typed by its float result.
+#[test]
+fn float_to_int_conversions_name_their_source() {
+    let k = kernel(
+        "void k(float f[4], double d[4], int o[4], float g[4]) {\n\
+           for (int i = 0; i < 4; i++) {\n\
+             o[i] = (int)f[i] + (int)d[i];\n\
+             g[i] = (float)o[i];\n\
+           }\n\
+         }\n",
+    );
+    use OpKind::*;
+    let convs: Vec<_> = all_ops(&k.function("k").unwrap().body)
+        .into_iter()
+        .filter(|op| matches!(op.kind, Cast | FloatToInt { .. } | FpConvert))
+        .map(|op| (op.kind.clone(), op.ty))
+        .collect();
+    assert_eq!(
+        convs,
+        vec![(FloatToInt { double: false }, ScalarType::I32), (FloatToInt { double: true }, ScalarType::I32), (Cast, ScalarType::Float)]
+    );
+}

@@ -88,7 +88,7 @@ pub fn unary(kind: &OpKind, ty: ScalarType, a: &Operand) -> Option<Operand> {
         (OpKind::Not, ScalarType::Bool, Operand::Int(x)) => Some(Operand::Int(i64::from(*x == 0))),
         (OpKind::Not, ScalarType::Int { bits, signed }, Operand::Int(x)) if bits <= 64 => Some(Operand::Int(wrap_int(!x, bits, signed))),
         (OpKind::Cast, ScalarType::Float | ScalarType::Double, Operand::Int(x)) => convert_literal(&Operand::Float(*x as f64), ty).or(Some(Operand::Float(*x as f64))),
-        (OpKind::Cast, ScalarType::Int { .. }, Operand::Float(x)) if x.is_finite() && x.abs() < 9e18 => convert_literal(&Operand::Int(x.trunc() as i64), ty),
+        (OpKind::Cast | OpKind::FloatToInt { .. }, ScalarType::Int { .. }, Operand::Float(x)) if x.is_finite() && x.abs() < 9e18 => convert_literal(&Operand::Int(x.trunc() as i64), ty),
         (OpKind::FpConvert, ScalarType::Float | ScalarType::Double, Operand::Float(_)) => convert_literal(a, ty).or_else(|| Some(a.clone())),
         (OpKind::Cast, _, _) => convert_literal(a, ty).or_else(|| matches!((ty, a), (ScalarType::Double, Operand::Float(_))).then(|| a.clone())),
         _ => None,

@@ -238,11 +238,16 @@ pub enum OpKind {
     Pow,
     /// sin/cos/tan and the like.
     Trig,
-    /// Type conversion (int↔float, integer width change).
+    /// Type conversion: int → float or double, integer and fixed-point width changes (float →
+    /// int is [`OpKind::FloatToInt`]).
     Cast,
     /// A change of floating-point width (float ↔ double; the result type says which way):
     /// LLVM's `fpext`/`fptrunc`, a much smaller core than an int↔float converter.
     FpConvert,
+    /// A float (`double: false`) or double converted to an integer or fixed-point type (the
+    /// result type): LLVM's `fptosi`/`fptoui`, a float↔int converter core like the one an
+    /// int → float `Cast` uses, sized by the floating-point side.
+    FloatToInt { double: bool },
     Load,
     Store,
     StreamRead,

@@ -28,7 +28,7 @@ fn op_class(k: &OpKind) -> usize {
         OpKind::Neg | OpKind::Shl | OpKind::Shr | OpKind::And | OpKind::Or | OpKind::Xor | OpKind::Not => 3,
         OpKind::Cmp | OpKind::Select | OpKind::Min | OpKind::Max | OpKind::Abs => 4,
         OpKind::Sqrt | OpKind::Exp | OpKind::Log | OpKind::Pow | OpKind::Trig => 5,
-        OpKind::Cast | OpKind::FpConvert => 6,
+        OpKind::Cast | OpKind::FpConvert | OpKind::FloatToInt { .. } => 6,
         OpKind::Load => 7,
         OpKind::Store => 8,
         OpKind::StreamRead | OpKind::StreamWrite => 9,

@@ -24,7 +24,7 @@ fn family(k: &OpKind) -> Option<u8> {
 fn is_reduction(ops: &[&Op]) -> bool {
     let mut fam = None;
     for op in ops {
-        if matches!(op.kind, OpKind::Select | OpKind::Cast | OpKind::FpConvert | OpKind::Load | OpKind::Store) {
+        if matches!(op.kind, OpKind::Select | OpKind::Cast | OpKind::FpConvert | OpKind::FloatToInt { .. } | OpKind::Load | OpKind::Store) {
             continue;
         }
         match (family(&op.kind), fam) {

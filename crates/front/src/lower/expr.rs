@@ -367,7 +367,11 @@ impl<'a> FnCx<'a> {
             Operand::Float(x) if !ty.is_float() => Val { op: Operand::Int(x as i64), ty, ap },
             Operand::Float(_) => Val { op: hlsseek_ir::fold::convert_literal(&v.op, ty).unwrap_or(v.op), ty, ap },
             op => {
-                let kind = if v.ty.is_float() && ty.is_float() { OpKind::FpConvert } else { OpKind::Cast };
+                let kind = match (v.ty.is_float(), ty.is_float()) {
+                    (true, true) => OpKind::FpConvert,
+                    (true, false) => OpKind::FloatToInt { double: v.ty == ScalarType::Double },
+                    _ => OpKind::Cast,
+                };
                 let id = self.new_op(kind, ty, vec![op], None, loc);
                 Val { op: Operand::Op(id), ty, ap }
             }

@@ -46,3 +46,22 @@ fn any_output_keeps_the_logic() {
         assert!(e.notes.iter().all(|n| !n.contains("writes no output")), "{what}: {:?}", e.notes);
     }
 }
+
+/// An update that folding reduces to writing back what it read (a learning rate of 0.1 held in
+/// an `ap_uint`, which is 0) is no write: the kernel writes nothing, as Vitis reports
+/// (ForgeHLS `federated_reinforcement_learning`: 0 cycles, 0 LUT).
+#[test]
+fn an_update_folded_to_a_write_back_is_no_output() {
+    let text = "#include <ap_int.h>\n\
+                void top(ap_uint<32> q[64][8], ap_uint<32> r[64], ap_uint<32> s[64]) {\n\
+                  ap_uint<32> rate = 0.1;\n\
+                  for (int i = 0; i < 64; i++)\n\
+                    for (int a = 0; a < 8; a++)\n\
+                      q[s[i]][a] = q[s[i]][a] + rate * (r[i] - q[s[i]][a]);\n\
+                }\n";
+    let e = estimate_source("k.cpp", text.to_string(), "top");
+    assert_eq!(e.qor.latency.value(), Some(0), "{:?}", e.notes);
+    assert_eq!(e.qor.resources.lut, 0);
+    let kept = estimate_source("k.cpp", text.replace("= 0.1", "= 1"), "top");
+    assert!(kept.qor.latency.value().is_some_and(|l| l > 64), "a rate of 1 writes r[i]: {:?}", kept.qor.latency);
+}

@@ -4,7 +4,8 @@
 //! a subtract, a divider and a multiply. Integers wrap to their C type; float results round to
 //! single precision when the type is `float`. Whatever C leaves undefined or the tool would
 //! trap on (division by zero, shifts past the width, ap_fixed arithmetic, ints over 64 bits)
-//! is not folded and stays an operation.
+//! is not folded and stays an operation. [`identity`] adds the integer operations one literal
+//! decides whatever the other operand is (`x * 0`, `x + 0`).
 //!
 //! This works on IR operands; the front-end's `consts::eval_const` is the other evaluator, over
 //! syntax, for the integer constant expressions that size arrays and bound loops before any IR
@@ -80,6 +81,28 @@ pub fn binary(kind: &OpKind, ty: ScalarType, a: &Operand, b: &Operand) -> Option
     }
 }
 
+/// `a kind b` in the integer type `ty` when one operand is a literal that decides the result
+/// whatever the other is (LLVM's instcombine does this before scheduling): `x + 0`, `x * 1`,
+/// `x | 0`, `x << 0` are `x`; `x * 0`, `x & 0` are 0. Only integers: `x * 0.0` is not 0 for
+/// an infinite `x`, nor `x + 0.0` equal to `x` for −0.
+pub fn identity(kind: &OpKind, ty: ScalarType, a: &Operand, b: &Operand) -> Option<Operand> {
+    if !matches!(ty, ScalarType::Int { .. }) {
+        return None;
+    }
+    let (za, zb) = (a.as_int() == Some(0), b.as_int() == Some(0));
+    let (oa, ob) = (a.as_int() == Some(1), b.as_int() == Some(1));
+    match kind {
+        OpKind::Add | OpKind::Or | OpKind::Xor if za => Some(b.clone()),
+        OpKind::Add | OpKind::Sub | OpKind::Or | OpKind::Xor | OpKind::Shl | OpKind::Shr if zb => Some(a.clone()),
+        OpKind::Mul | OpKind::And if za || zb => Some(Operand::Int(0)),
+        OpKind::Shl | OpKind::Shr if za => Some(Operand::Int(0)),
+        OpKind::Mul if oa => Some(b.clone()),
+        OpKind::Mul | OpKind::Div if ob => Some(a.clone()),
+        OpKind::Rem if ob => Some(Operand::Int(0)),
+        _ => None,
+    }
+}
+
 /// A one-operand operation (negation, bitwise or logical not, conversion) of a literal.
 pub fn unary(kind: &OpKind, ty: ScalarType, a: &Operand) -> Option<Operand> {
     match (kind, ty, a) {
@@ -151,6 +174,21 @@ pub fn compare(op: &str, a: &Operand, b: &Operand) -> Option<Operand> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn identities_decide_integer_results_only() {
+        let x = Operand::Scalar("x".into());
+        let i32t = ScalarType::I32;
+        assert_eq!(identity(&OpKind::Add, i32t, &Operand::Int(0), &x), Some(x.clone()));
+        assert_eq!(identity(&OpKind::Sub, i32t, &x, &Operand::Int(0)), Some(x.clone()));
+        assert_eq!(identity(&OpKind::Sub, i32t, &Operand::Int(0), &x), None, "0 - x is a negation");
+        assert_eq!(identity(&OpKind::Mul, i32t, &Operand::Int(0), &x), Some(Operand::Int(0)));
+        assert_eq!(identity(&OpKind::Mul, i32t, &x, &Operand::Int(1)), Some(x.clone()));
+        assert_eq!(identity(&OpKind::Div, i32t, &Operand::Int(1), &x), None);
+        assert_eq!(identity(&OpKind::Rem, i32t, &x, &Operand::Int(1)), Some(Operand::Int(0)));
+        assert_eq!(identity(&OpKind::Mul, ScalarType::Float, &Operand::Float(0.0), &x), None);
+        assert_eq!(identity(&OpKind::Mul, ScalarType::Double, &Operand::Int(0), &x), None);
+    }
 
     const U8: ScalarType = ScalarType::Int { bits: 8, signed: false };
     const U32: ScalarType = ScalarType::Int { bits: 32, signed: false };

@@ -18,6 +18,19 @@ pub fn eval_const(n: Node, src: &str, g: &Globals, env: &Env) -> Option<i64> {
     eval(n, src, g, env, 0)
 }
 
+/// The value an integer variable holds after `T x = init;`: an integer constant expression,
+/// or a float literal converted as C converts it (towards zero: `ap_uint<32> rate = 0.1;` holds
+/// 0, which Clang folds into every use).
+pub fn eval_int_init(n: Node, src: &str, g: &Globals, env: &Env) -> Option<i64> {
+    eval_const(n, src, g, env).or_else(|| {
+        if n.kind() != "number_literal" {
+            return None;
+        }
+        let t = src[n.byte_range()].trim_end_matches(['f', 'F', 'l', 'L']);
+        t.parse::<f64>().ok().filter(|v| v.is_finite() && v.abs() < 9e18).map(|v| v.trunc() as i64)
+    })
+}
+
 /// An integer written in a pragma argument (`depth=max_width*4`): the preprocessor's
 /// expression evaluator over the text, with named constants of `env` and the file scope
 /// substituted. A name that is not a known constant gives `None` (not the `#if` rule's 0).

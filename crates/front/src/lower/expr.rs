@@ -387,7 +387,7 @@ impl<'a> FnCx<'a> {
         };
         let a = self.convert(a, ty, ap, loc);
         let b = if matches!(kind, OpKind::Shl | OpKind::Shr) { b } else { self.convert(b, ty, ap, loc) };
-        if let Some(c) = hlsseek_ir::fold::binary(&kind, ty, &a.op, &b.op) {
+        if let Some(c) = hlsseek_ir::fold::binary(&kind, ty, &a.op, &b.op).or_else(|| hlsseek_ir::fold::identity(&kind, ty, &a.op, &b.op)) {
             return Val { op: c, ty, ap };
         }
         let id = self.new_op(kind, ty, vec![a.op, b.op], None, loc);
@@ -453,6 +453,7 @@ impl<'a> FnCx<'a> {
         let loc = self.loc(n);
         let (Some(l), Some(r)) = (n.field("left"), n.field("right")) else { return Val::int(0) };
         let op = n.field("operator").map_or("=", |o| self.text(o)).to_string();
+        let first_op = self.next_op;
         let rhs = if r.kind() == "initializer_list" {
             let ch = self.children(r);
             ch.first().map_or(Val::int(0), |x| self.expr(*x))
@@ -469,8 +470,23 @@ impl<'a> FnCx<'a> {
                 None => rhs,
             }
         };
-        self.write_lvalue(l, v.clone());
+        if !self.stores_what_it_read(l, r, &v, first_op) {
+            self.write_lvalue(l, v.clone());
+        }
         v
+    }
+
+    /// `a[i] = a[i] + 0 * x`: once folding has reduced the right side to the load of the very
+    /// element written, the store writes back what is there, and LLVM deletes it (with the
+    /// loads feeding nothing else after it). Only when the load is this statement's own and the
+    /// right side has no side effect of its own that could change the element in between.
+    fn stores_what_it_read(&self, l: Node, r: Node, v: &Val, first_op: u32) -> bool {
+        let Operand::Op(id) = v.op else { return false };
+        if id.0 < first_op || l.kind() != "subscript_expression" || has_side_effects(r) {
+            return false;
+        }
+        let squash = |t: &str| t.split_whitespace().collect::<String>();
+        self.element_reads.get(&id.0).is_some_and(|range| squash(&self.src[range.clone()]) == squash(self.text(l)))
     }
 
     pub fn write_lvalue(&mut self, n: Node, v: Val) {
@@ -690,6 +706,7 @@ impl<'a> FnCx<'a> {
         }
         if let Some((id, idx, operands, elem, ap)) = self.subscript_access(n) {
             let oid = self.new_op(OpKind::Load, elem, operands, Some(Access { array: id, index: idx }), loc);
+            self.element_reads.insert(oid.0, n.byte_range());
             return Val { op: Operand::Op(oid), ty: elem, ap };
         }
         // Bit select on a scalar (ap_int x[k]).
@@ -1234,4 +1251,17 @@ impl<'a> FnCx<'a> {
 /// The variable a scalar path names: `s` for the struct field `s.x` (or `s->x`).
 pub fn scalar_root(name: &str) -> &str {
     name.split(['.', '-']).next().unwrap_or(name)
+}
+
+/// Whether evaluating `n` may write memory or call something: assignments, `++`/`--`, calls.
+fn has_side_effects(n: Node) -> bool {
+    let mut stack = vec![n];
+    while let Some(x) = stack.pop() {
+        if matches!(x.kind(), "assignment_expression" | "update_expression" | "call_expression") {
+            return true;
+        }
+        let mut c = x.walk();
+        stack.extend(x.children(&mut c));
+    }
+    false
 }

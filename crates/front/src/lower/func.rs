@@ -2,7 +2,7 @@
 //! counts) and pragma attachment. Expressions are in [`super::expr`].
 
 use crate::syntax::NodeExt;
-use super::consts::{eval_const, eval_text, Env};
+use super::consts::{eval_const, eval_int_init, eval_text, Env};
 use super::deps;
 use super::types::{unwrap_declarator, TyInfo};
 use super::Globals;
@@ -122,6 +122,9 @@ pub struct FnCx<'a> {
     pub env: Env,
     /// File-scope scalars assigned here, in first-write order.
     pub global_writes: Vec<String>,
+    /// Each array-element load, by operation id: the source range of the subscript it read
+    /// (to recognise `a[i] = a[i]` once folding has reduced a right side to that load).
+    pub element_reads: HashMap<u32, std::ops::Range<usize>>,
 }
 
 pub fn is_pragma(n: Node, src: &str) -> bool {
@@ -225,6 +228,7 @@ pub fn lower_function(
         too_deep: None,
         env,
         global_writes: Vec::new(),
+        element_reads: HashMap::new(),
     };
     let ret = n.field("type").map_or(ScalarType::Void, |t| g.resolve_type(t, src).scalar);
     let mut params = Vec::new();
@@ -695,7 +699,9 @@ impl<'a> FnCx<'a> {
             }
             // `const`, or never assigned after a constant initialiser: a named constant.
             if (is_const || (!self.assigned.contains_key(&name) && !is_static)) && dd.pointers == 0 && !dd.is_ref {
-                if let Some(v) = dd.init.and_then(|i| eval_const(i, self.src, self.g, &self.env)) {
+                let int_typed = matches!(ty.scalar, ScalarType::Int { .. } | ScalarType::Bool);
+                let value = |i| if int_typed { eval_int_init(i, self.src, self.g, &self.env) } else { eval_const(i, self.src, self.g, &self.env) };
+                if let Some(v) = dd.init.and_then(value) {
                     if !ty.scalar.is_float() {
                         self.env.insert(name.clone(), v);
                         self.declare(name, Var::Const(v, ty));

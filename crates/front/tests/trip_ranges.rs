@@ -27,3 +27,20 @@ fn a_narrow_bound_limits_the_trip_count_to_its_type() {
     let bounds: Vec<(Option<u64>, Option<u64>)> = t.iter().map(|t| (t.min, t.max)).collect();
     assert_eq!(bounds, vec![(Some(0), Some(31)), (Some(0), Some(65535)), (None, None), (Some(0), Some(128))]);
 }
+
+/// Rosetta 3d-rendering bounds its rasterisation loop by an element of a `bit16` array (the
+/// bounding-box size computed by the previous stage); an `int` array element stays unknown.
+#[test]
+fn a_narrow_array_element_bound_limits_the_trip_count_too() {
+    let t = trips(
+        "#include <ap_int.h>\n\
+         typedef ap_uint<16> bit16;\n\
+         void k(int a[32], bit16 max_index[2], ap_uint<4> grid[4][4], int sizes[2]) {\n\
+           for (bit16 i = 0; i < max_index[0]; i++) a[i & 31] += 1;\n\
+           for (int i = 1; i <= (int)(grid[1][2]); i++) a[i & 31] += 2;\n\
+           for (int i = 0; i < sizes[1]; i++) a[i & 31] += 3;\n\
+         }\n",
+    );
+    let bounds: Vec<(Option<u64>, Option<u64>)> = t.iter().map(|t| (t.min, t.max)).collect();
+    assert_eq!(bounds, vec![(Some(0), Some(65535)), (Some(0), Some(15)), (None, None)]);
+}

@@ -61,8 +61,15 @@ pub fn for_header(cx: &mut FnCx, n: Node) -> (Option<String>, TripCount, Option<
     // Outer induction variables the bounds mention.
     let mut ids = Vec::new();
     idents(lower, src, &mut ids, 0);
-    idents(upper, src, &mut ids, 0);
     let mut outer: Vec<(String, i64, i64)> = Vec::new();
+    // A bound read from an element of a narrow integer array ranges over the element type's
+    // values, as a narrow scalar bound does (Rosetta 3d-rendering's `k < max_index[0]` with
+    // `bit16 max_index[]`: Vitis reports up to 65535 iterations).
+    let element_bound = narrow_element(cx, upper);
+    match element_bound {
+        Some((lo, hi)) => outer.push((ELEMENT_BOUND.to_string(), lo, hi)),
+        None => idents(upper, src, &mut ids, 0),
+    }
     for id in ids {
         if outer.iter().any(|(v, _, _)| *v == id) || cx.env.contains_key(&id) || cx.g.consts.contains_key(&id) {
             continue;
@@ -94,7 +101,10 @@ pub fn for_header(cx: &mut FnCx, n: Node) -> (Option<String>, TripCount, Option<
             env.insert(k.clone(), *v);
         }
         let lo = eval_const(lower, src, cx.g, &env)?;
-        let hi = eval_const(upper, src, cx.g, &env)?;
+        let hi = match element_bound {
+            Some(_) => *env.get(ELEMENT_BOUND)?,
+            None => eval_const(upper, src, cx.g, &env)?,
+        };
         count(lo, hi, cmp, step)
     };
     let mut results: Vec<(u64, i64, i64)> = Vec::new();
@@ -135,6 +145,33 @@ pub fn for_header(cx: &mut FnCx, n: Node) -> (Option<String>, TripCount, Option<
         TripCount { min: Some(min), max: Some(max), avg: Some(avg), source: TripSource::Derived }
     };
     (Some(var), trip, range)
+}
+
+/// Name under which a narrow array element's value stands in the bound enumeration; not an
+/// identifier, so it cannot shadow one.
+const ELEMENT_BOUND: &str = "[element]";
+
+/// The values the element `upper` reads can hold, when it is an element (`a[0]`, `a[i][j]`,
+/// through parentheses and casts) of an array of a narrow integer type.
+fn narrow_element(cx: &FnCx, upper: Node) -> Option<(i64, i64)> {
+    let mut n = upper;
+    loop {
+        n = match n.kind() {
+            "parenthesized_expression" => n.named_child(0)?,
+            "cast_expression" => n.field("value")?,
+            _ => break,
+        };
+    }
+    if n.kind() != "subscript_expression" {
+        return None;
+    }
+    while n.kind() == "subscript_expression" {
+        n = n.field("argument")?;
+    }
+    match cx.lookup(&cx.src[n.byte_range()])? {
+        (Var::Array(_, ty), _) => narrow_range(&ty),
+        _ => None,
+    }
 }
 
 /// The values an integer type narrower than `int` holds.

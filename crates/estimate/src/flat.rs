@@ -48,6 +48,8 @@ pub(crate) struct Flat<'k, 'e> {
     pub reg_bits: f64,
     /// Largest interval a called function imposes on a pipeline around the call.
     pub call_ii: u64,
+    /// A call in the block has an undefined latency, so the block's is undefined too.
+    pub undefined_call: bool,
     /// Multiplexer bits for dynamic-bank reads of partitioned arrays.
     pub mux_bits: f64,
     pub notes: Vec<String>,
@@ -74,6 +76,7 @@ impl<'k, 'e> Flat<'k, 'e> {
             callee_res: Res::default(),
             reg_bits: 0.0,
             call_ii: 1,
+            undefined_call: false,
             mux_bits: 0.0,
             notes: Vec::new(),
             seen: Vec::new(),
@@ -93,6 +96,7 @@ impl<'k, 'e> Flat<'k, 'e> {
         self.reg_bits = 0.0;
         self.call_ii = 1;
         self.mux_bits = 0.0;
+        self.undefined_call = false;
     }
 
     fn slot(&self, id: u32) -> usize {
@@ -134,6 +138,9 @@ impl<'k, 'e> Flat<'k, 'e> {
                             if c.free_running {
                                 start
                             } else {
+                                // A callee whose latency is undefined (a loop of unknown trip
+                                // count) leaves the block's undefined too.
+                                self.undefined_call |= s.lat.hi.is_none();
                                 start + s.lat.hi.unwrap_or(0) as f64
                             }
                         }

@@ -250,7 +250,7 @@ impl<'k, 'e> Seq<'k, 'e> {
     fn function(&mut self, f: &'k Function) -> (Lat, Option<u64>) {
         let (lat, ii) = if let Some(p) = f.directives.pipeline.as_ref().filter(|p| !p.off) {
             let (depth, ii) = self.pipelined_block(&f.body.nodes, p.ii.unwrap_or(1).max(1) as u64, 1, &[]);
-            (Lat::exact(depth), Some(ii))
+            (self.unless_call_undefined(Lat::exact(depth)), Some(ii))
         } else if f.directives.dataflow.is_some() {
             self.dataflow(&f.body.nodes, &[])
         } else {
@@ -261,7 +261,8 @@ impl<'k, 'e> Seq<'k, 'e> {
             let lat = if f.body.nodes.iter().all(|n| self.is_flat(n)) {
                 let (finish, pb) = self.block_schedule(&f.body.nodes);
                 let comb = pb == 0 && finish < 1.0 && self.prof.control.min_block_cycles == 0 && !starts_tasks;
-                Lat::exact(self.account_block(if comb { 0 } else { self.block_cycles(finish, pb) }))
+                let lat = Lat::exact(self.account_block(if comb { 0 } else { self.block_cycles(finish, pb) }));
+                self.unless_call_undefined(lat)
             } else {
                 self.region(&f.body.nodes, 1, false, &[])
             };
@@ -269,6 +270,16 @@ impl<'k, 'e> Seq<'k, 'e> {
             (lat, None)
         };
         (self.latency_directive(lat, f.directives.latency.as_ref(), &format!("function {}", f.name)), ii)
+    }
+
+    /// `lat` of the block just scheduled, or undefined when it calls a function whose latency
+    /// is undefined (the block's schedule counted that call as 0 cycles).
+    fn unless_call_undefined(&self, lat: Lat) -> Lat {
+        if self.flat.undefined_call {
+            Lat { lo: None, hi: None }
+        } else {
+            lat
+        }
     }
 
     /// `LATENCY min= max=` on a function or loop body: the tool pads a faster schedule up to
@@ -355,7 +366,8 @@ impl<'k, 'e> Seq<'k, 'e> {
                 while j < nodes.len() && self.is_flat(&nodes[j]) {
                     j += 1;
                 }
-                total = total.plus_c(self.block(&nodes[i..j]));
+                let block = Lat::exact(self.block(&nodes[i..j]));
+                total = total.plus(self.unless_call_undefined(block));
                 i = j;
                 continue;
             }
@@ -664,7 +676,7 @@ impl<'k, 'e> Seq<'k, 'e> {
             sequential_iteration(body, c).times(Trip::exact(left)).plus_c(c.seq_loop_exit)
         } else {
             let (depth, ii) = self.pipelined_block(&l.body.nodes, 1, 1, &l.carried);
-            Lat::exact(pipeline_cycles(depth, ii, left, self.prof.control.pipe_loop_overhead))
+            self.unless_call_undefined(Lat::exact(pipeline_cycles(depth, ii, left, self.prof.control.pipe_loop_overhead)))
         };
         self.pop_binding(pushed);
         self.reports.truncate(reports);
@@ -720,6 +732,7 @@ impl<'k, 'e> Seq<'k, 'e> {
         // Copies from enclosing Merlin-parallel loops are jammed into this pipeline.
         let copies = self.copies_in_bindings();
         let finish = self.flat.walk(&l.body.nodes, copies) + self.jam_chain(&l.body.nodes);
+        let undefined_call = self.flat.undefined_call;
         if jammed {
             self.jam.pop();
         }
@@ -755,6 +768,7 @@ impl<'k, 'e> Seq<'k, 'e> {
             let iters = tc.map(|n| whole_groups(n, uf, plan.remainder)).mul(outer);
             (Lat { lo: iters.lo.map(one), hi: iters.hi.map(one) }, iters)
         };
+        let lat = if undefined_call { Lat { lo: None, hi: None } } else { lat };
         let lat = if plan.remainder > 0 {
             let mut sub = path.to_vec();
             sub.push(name.clone());

@@ -497,7 +497,7 @@ fn scale_callee(b: &mut B) -> Function {
 
 /// A call of `scale` on the caller's first array.
 fn call_scale() -> Node {
-    Node::Call(Call { callee: "scale".into(), loc: Loc::default(), array_args: vec![(0, ArrayId(0))], free_running: false })
+    Node::Call(Call { callee: "scale".into(), loc: Loc::default(), array_args: vec![(0, ArrayId(0))], free_running: false, const_args: vec![] })
 }
 
 #[test]
@@ -717,7 +717,7 @@ mod props {
             })
         });
         let br = (inner.clone(), inner).prop_map(|(a, b)| Node::Branch(Branch { loc: Loc::default(), cond: Some(OpId(3)), then_region: Region { nodes: a }, else_region: Region { nodes: b } }));
-        let call = prop::sample::select(vec!["g", "missing", "p"]).prop_map(|c| Node::Call(Call { callee: c.into(), loc: Loc::default(), array_args: vec![], free_running: false }));
+        let call = prop::sample::select(vec!["g", "missing", "p"]).prop_map(|c| Node::Call(Call { callee: c.into(), loc: Loc::default(), array_args: vec![], free_running: false, const_args: vec![] }));
         prop::collection::vec(prop_oneof![4 => any_region(0).prop_map(|v| Node::Branch(Branch { loc: Loc::default(), cond: None, then_region: Region { nodes: v }, else_region: Region::default() })), 3 => lp, 1 => br, 1 => call], 0..4).boxed()
     }
 

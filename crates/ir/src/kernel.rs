@@ -169,6 +169,53 @@ impl Region {
         }
     }
 
+    /// [`Region::visit_loops`], with each loop mutable (its body is visited after it).
+    pub fn visit_loops_mut(&mut self, f: &mut dyn FnMut(&mut Loop)) {
+        for node in &mut self.nodes {
+            match node {
+                Node::Loop(l) => {
+                    f(l);
+                    l.body.visit_loops_mut(f);
+                }
+                Node::Branch(b) => {
+                    b.then_region.visit_loops_mut(f);
+                    b.else_region.visit_loops_mut(f);
+                }
+                Node::Op(_) | Node::Call(_) => {}
+            }
+        }
+    }
+
+    /// Every call in this region, nested loops and branches included, in program order.
+    pub fn visit_calls<'a>(&'a self, f: &mut dyn FnMut(&'a Call)) {
+        for node in &self.nodes {
+            match node {
+                Node::Call(c) => f(c),
+                Node::Loop(l) => l.body.visit_calls(f),
+                Node::Branch(b) => {
+                    b.then_region.visit_calls(f);
+                    b.else_region.visit_calls(f);
+                }
+                Node::Op(_) => {}
+            }
+        }
+    }
+
+    /// [`Region::visit_calls`], with each call mutable.
+    pub fn visit_calls_mut(&mut self, f: &mut dyn FnMut(&mut Call)) {
+        for node in &mut self.nodes {
+            match node {
+                Node::Call(c) => f(c),
+                Node::Loop(l) => l.body.visit_calls_mut(f),
+                Node::Branch(b) => {
+                    b.then_region.visit_calls_mut(f);
+                    b.else_region.visit_calls_mut(f);
+                }
+                Node::Op(_) => {}
+            }
+        }
+    }
+
     /// Operations directly in this region (not in nested loops or branches).
     pub fn ops(&self) -> impl Iterator<Item = &Op> {
         self.nodes.iter().filter_map(|n| match n {
@@ -417,6 +464,9 @@ pub struct Call {
     /// A task (`hls::task`): started with its caller and run beside it, never waited for.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub free_running: bool,
+    /// Scalar arguments whose value is a compile-time constant here: (parameter index, value).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub const_args: Vec<(u32, i64)>,
 }
 
 /// `if`/`else` (and `switch`, lowered to a chain). The condition's operations precede it in the

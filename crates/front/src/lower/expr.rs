@@ -1103,6 +1103,7 @@ impl<'a> FnCx<'a> {
     #[inline(never)]
     pub(super) fn user_call(&mut self, name: &str, args: &[Node], loc: hlsseek_ir::Loc, free_running: bool) -> Val {
         let mut array_args = Vec::new();
+        let mut const_args = Vec::new();
         let array_params = self.g.funcs.get(name).map(|s| s.array_params.clone()).unwrap_or_default();
         for (i, a) in args.iter().enumerate() {
             // `f(A[i])` passes a row when the callee takes an array there, an element otherwise.
@@ -1115,7 +1116,7 @@ impl<'a> FnCx<'a> {
                 }
             };
             if whole_element {
-                self.expr(*a);
+                self.scalar_arg(i, *a, &mut const_args);
                 continue;
             }
             if let Some(Var::Array(id, _)) = self.array_named_by(*a) {
@@ -1133,14 +1134,22 @@ impl<'a> FnCx<'a> {
                 array_args.push((i as u32, id));
                 continue;
             }
-            self.expr(*a);
+            self.scalar_arg(i, *a, &mut const_args);
         }
-        self.region().nodes.push(IrNode::Call(Call { callee: name.to_string(), loc, array_args, free_running }));
+        self.region().nodes.push(IrNode::Call(Call { callee: name.to_string(), loc, array_args, free_running, const_args }));
         let ret = self.g.funcs.get(name).map(|s| (s.ret.scalar, s.ret.ap)).unwrap_or((ScalarType::Void, false));
         if ret.0 == ScalarType::Void {
             return Val::int(0);
         }
         Val { op: Operand::Scalar(format!("{name}()")), ty: ret.0, ap: ret.1 }
+    }
+
+    /// Lowers scalar argument `i`, noting its value where it folded to an integer constant
+    /// (the call-site specialisation in `specialize` binds it in the callee).
+    fn scalar_arg(&mut self, i: usize, a: Node, const_args: &mut Vec<(u32, i64)>) {
+        if let Some(c) = self.expr(a).op.as_int() {
+            const_args.push((i as u32, c));
+        }
     }
 
     fn bit_range(&mut self, v: Val, args: &[Node], loc: hlsseek_ir::Loc) -> Val {

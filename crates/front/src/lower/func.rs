@@ -182,6 +182,7 @@ pub fn lower_function(
     pp: &PpOutput,
     n: Node,
     tparams: &[(String, Option<i64>)],
+    bound: &[(u32, i64)],
     merlin_kernel: bool,
     loop_counter: &mut u32,
     pragmas: &mut Vec<PragmaRecord>,
@@ -231,18 +232,19 @@ pub fn lower_function(
         element_reads: HashMap::new(),
     };
     let ret = n.field("type").map_or(ScalarType::Void, |t| g.resolve_type(t, src).scalar);
+    let body = n.field("body");
+    if let Some(b) = body {
+        collect_assigned(b, src, &mut cx.assigned);
+    }
     let mut params = Vec::new();
     if let Some(pl) = function_declarator(n).and_then(|fd| fd.field("parameters")) {
         let mut c = pl.walk();
         for p in pl.named_children(&mut c) {
-            if let Some(param) = cx.param(p) {
+            let value = bound.iter().find(|(i, _)| *i as usize == params.len()).map(|(_, v)| *v);
+            if let Some(param) = cx.param(p, value) {
                 params.push(param);
             }
         }
-    }
-    let body = n.field("body");
-    if let Some(b) = body {
-        collect_assigned(b, src, &mut cx.assigned);
     }
     cx.scopes.push(HashMap::new());
     cx.regions[0].scope_base = cx.scopes.len();
@@ -407,7 +409,8 @@ impl<'a> FnCx<'a> {
         dims
     }
 
-    fn param(&mut self, p: Node) -> Option<Param> {
+    /// A parameter; `value`: the constant every call of this specialisation passes for it.
+    fn param(&mut self, p: Node, value: Option<i64>) -> Option<Param> {
         if !matches!(p.kind(), "parameter_declaration" | "optional_parameter_declaration") {
             return None;
         }
@@ -430,7 +433,21 @@ impl<'a> FnCx<'a> {
             Some(Param { name, ty: ty.scalar, array: Some(id), by_ref: false })
         } else {
             let by_ref = d.as_ref().is_some_and(|d| d.is_ref) && !ty.is_const;
-            self.declare(name.clone(), Var::Scalar(ty.clone()));
+            let pointer = d.as_ref().is_some_and(|d| d.pointers > 0 || d.is_ref);
+            // A bound parameter the body never assigns is a named constant, as IPSCCP makes it.
+            let constant = match (value, ty.scalar) {
+                (Some(v), ScalarType::Int { bits, signed }) if !pointer && !self.assigned.contains_key(&name) => {
+                    Some(hlsseek_ir::fold::wrap_int(v, bits, signed))
+                }
+                _ => None,
+            };
+            match constant {
+                Some(v) => {
+                    self.env.insert(name.clone(), v);
+                    self.declare(name.clone(), Var::Const(v, ty.clone()));
+                }
+                None => self.declare(name.clone(), Var::Scalar(ty.clone())),
+            }
             Some(Param { name, ty: ty.scalar, array: None, by_ref })
         }
     }

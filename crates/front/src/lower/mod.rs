@@ -9,6 +9,7 @@ mod deps;
 mod expr;
 mod narrow;
 mod func;
+mod specialize;
 pub mod types;
 
 use crate::syntax::NodeExt;
@@ -87,11 +88,25 @@ pub fn lower(units: &[(PpOutput, Tree)], files: &[String], top: &str) -> Result<
                 if let Some(pi) = merlin {
                     kernel.pragmas[pi].target = PragmaTarget::Function(name.clone());
                 }
-                let f = func::lower_function(&g, pp, *node, tparams, merlin.is_some(), &mut loop_counter, &mut kernel.pragmas, &mut diags)
+                let f = func::lower_function(&g, pp, *node, tparams, &[], merlin.is_some(), &mut loop_counter, &mut kernel.pragmas, &mut diags)
                     .map_err(|(loc, msg)| loc_error(files, loc, FrontErrorKind::Unsupported, msg))?;
                 kernel.functions.push(f);
             }
         }
+    }
+    if kernel.function(top).is_some() {
+        let mut sources: HashMap<String, &Item> = HashMap::new();
+        for item in &items {
+            if let Item::Func { unit, node, .. } = item {
+                sources.entry(func::function_name(*node, &units[*unit].0.text)).or_insert(item);
+            }
+        }
+        specialize::specialize(&mut kernel, |name, bound| {
+            let Item::Func { unit, node, tparams } = sources.get(name)? else { return None };
+            // The generic lowering already recorded this function's pragmas and diagnostics.
+            let (mut pragmas, mut scratch) = (Vec::new(), Vec::new());
+            func::lower_function(&g, &units[*unit].0, *node, tparams, bound, false, &mut loop_counter, &mut pragmas, &mut scratch).ok()
+        });
     }
     kernel.diagnostics = diags;
     if kernel.function(top).is_none() {

@@ -77,3 +77,15 @@ fn a_parameter_the_body_assigns_is_not_bound() {
     );
     assert_eq!(calls(&k, "k"), vec![("count".to_string(), vec![None])]);
 }
+
+/// Recursion with constant arguments ends in a copy calling itself, not in endless copies.
+#[test]
+fn recursion_makes_a_bounded_number_of_copies() {
+    let k = kernel(
+        "void f(int a[64], int n) { for (int i = 0; i < n; i++) a[i] += 1; f(a, 3); }\n\
+         void k(int a[64]) { f(a, 5); }\n",
+    );
+    assert_eq!(calls(&k, "k"), vec![("f.1".to_string(), vec![Some(5)])]);
+    assert_eq!(calls(&k, "f.1"), vec![("f.2".to_string(), vec![Some(3)])]);
+    assert_eq!(calls(&k, "f.2"), vec![("f.2".to_string(), vec![Some(3)])]);
+}

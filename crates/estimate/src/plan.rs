@@ -139,22 +139,8 @@ pub(crate) fn has_loops(r: &Region) -> bool {
 /// Names of the functions a region calls, at any depth of its loops and branches.
 pub(crate) fn callees(r: &Region) -> Vec<&str> {
     let mut out = Vec::new();
-    collect_callees(r, &mut out);
+    r.visit_calls(&mut |c| out.push(c.callee.as_str()));
     out
-}
-
-fn collect_callees<'r>(r: &'r Region, out: &mut Vec<&'r str>) {
-    for n in &r.nodes {
-        match n {
-            Node::Call(c) => out.push(c.callee.as_str()),
-            Node::Loop(l) => collect_callees(&l.body, out),
-            Node::Branch(b) => {
-                collect_callees(&b.then_region, out);
-                collect_callees(&b.else_region, out);
-            }
-            Node::Op(_) => {}
-        }
-    }
 }
 
 struct Planner<'a> {

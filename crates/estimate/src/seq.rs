@@ -732,7 +732,6 @@ impl<'k, 'e> Seq<'k, 'e> {
         // Copies from enclosing Merlin-parallel loops are jammed into this pipeline.
         let copies = self.copies_in_bindings();
         let finish = self.flat.walk(&l.body.nodes, copies) + self.jam_chain(&l.body.nodes);
-        let undefined_call = self.flat.undefined_call;
         if jammed {
             self.jam.pop();
         }
@@ -768,7 +767,7 @@ impl<'k, 'e> Seq<'k, 'e> {
             let iters = tc.map(|n| whole_groups(n, uf, plan.remainder)).mul(outer);
             (Lat { lo: iters.lo.map(one), hi: iters.hi.map(one) }, iters)
         };
-        let lat = if undefined_call { Lat { lo: None, hi: None } } else { lat };
+        let lat = self.unless_call_undefined(lat);
         let lat = if plan.remainder > 0 {
             let mut sub = path.to_vec();
             sub.push(name.clone());

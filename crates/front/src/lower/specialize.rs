@@ -74,8 +74,8 @@ pub(super) fn specialize(kernel: &mut Kernel, mut lower: impl FnMut(&str, &[(u32
 /// that function.
 fn take_place_of_unused_generics(kernel: &mut Kernel, origin: &HashMap<String, String>, reached: &HashSet<String>) {
     let mut still_called: HashSet<String> = HashSet::new();
-    for f in kernel.functions.iter_mut().filter(|f| reached.contains(&f.name)) {
-        f.body.visit_calls_mut(&mut |c| {
+    for f in kernel.functions.iter().filter(|f| reached.contains(&f.name)) {
+        f.body.visit_calls(&mut |c| {
             still_called.insert(c.callee.clone());
         });
     }

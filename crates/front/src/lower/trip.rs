@@ -154,14 +154,7 @@ const ELEMENT_BOUND: &str = "[element]";
 /// The values the element `upper` reads can hold, when it is an element (`a[0]`, `a[i][j]`,
 /// through parentheses and casts) of an array of a narrow integer type.
 fn narrow_element(cx: &FnCx, upper: Node) -> Option<(i64, i64)> {
-    let mut n = upper;
-    loop {
-        n = match n.kind() {
-            "parenthesized_expression" => n.named_child(0)?,
-            "cast_expression" => n.field("value")?,
-            _ => break,
-        };
-    }
+    let mut n = peel(upper)?;
     if n.kind() != "subscript_expression" {
         return None;
     }
@@ -432,17 +425,21 @@ fn find_cond<'t>(n: Node<'t>, var: &str, src: &str) -> Option<(&'static str, Nod
     }
 }
 
+/// An expression without its parentheses and casts (`(int)(i)` → `i`); `None` for an empty
+/// pair of parentheses or a cast without a value.
+fn peel(mut n: Node) -> Option<Node> {
+    loop {
+        n = match n.kind() {
+            "parenthesized_expression" => n.named_child(0)?,
+            "cast_expression" => n.field("value")?,
+            _ => return Some(n),
+        };
+    }
+}
+
 /// Text of an expression without parentheses and casts (`(int)i` → `i`).
 fn strip<'s>(n: Node, src: &'s str) -> &'s str {
-    match n.kind() {
-        "parenthesized_expression" => {
-            let mut c = n.walk();
-            let inner = n.named_children(&mut c).next();
-            inner.map_or("", |i| strip(i, src))
-        }
-        "cast_expression" => n.field("value").map_or("", |v| strip(v, src)),
-        _ => &src[n.byte_range()],
-    }
+    peel(n).map_or("", |i| &src[i.byte_range()])
 }
 
 fn idents(n: Node, src: &str, out: &mut Vec<String>, depth: u32) {

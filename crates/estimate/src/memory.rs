@@ -262,6 +262,17 @@ impl PortAcc {
         }
     }
 
+    /// Reads and writes per bank, over every address group: ((array, bank), (reads, writes)).
+    pub(crate) fn per_bank(&self) -> HashMap<(u32, u64), (u64, u64)> {
+        let mut out: HashMap<(u32, u64), (u64, u64)> = HashMap::new();
+        for (&(a, _, bank), &(r, w)) in &self.map {
+            let e = out.entry((a, bank)).or_insert((0, 0));
+            e.0 += r;
+            e.1 += w;
+        }
+        out
+    }
+
     /// Reads and writes on the busiest bank of each array: per dynamic group the bank that
     /// needs the most cycles, summed over groups (groups may line up at run time).
     pub(crate) fn loads(&self, plans: &[ArrayPlan]) -> Vec<(u32, u64, u64)> {

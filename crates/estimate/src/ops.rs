@@ -2,6 +2,7 @@
 //! synthesis tool always does, such as multiply by a power of two → shift, included).
 
 use crate::profile::{OpClass, OpCost, Profile};
+use crate::storage::spread;
 use hlsseek_ir::{Op, OpKind, Operand, ScalarType, TypeClass};
 
 /// Operator class, type class and width that select a row of the profile's table, and the
@@ -157,6 +158,22 @@ fn classify_named(name: &str, float: bool) -> OpClass {
         _ if !float && (n == "memcpy" || n == "memset") => OpClass::Other,
         _ => OpClass::Other,
     }
+}
+
+/// LUTs of a multiplexer with `inputs` inputs (none below two).
+pub(crate) fn mux_lut(inputs: u64, lut_per_mux_input: f64) -> f64 {
+    if inputs < 2 { 0.0 } else { inputs as f64 * lut_per_mux_input }
+}
+
+/// LUTs of the operand multiplexers in front of `units` shared units that do `uses` operations
+/// of one kind: each unit takes each operand from as many sources as it does operations.
+pub(crate) fn operand_mux_lut(key: OpKey, uses: f64, units: f64, lut_per_mux_input: f64) -> f64 {
+    let operands = match key.class {
+        OpClass::Sqrt | OpClass::Exp | OpClass::Log | OpClass::Trig | OpClass::Cast | OpClass::FpConvert | OpClass::MulConst | OpClass::DivConst => 1.0,
+        _ => 2.0,
+    };
+    let per_unit = spread(uses.ceil() as u64, units.ceil() as u64);
+    operands * per_unit.into_iter().map(|k| mux_lut(k, lut_per_mux_input)).sum::<f64>()
 }
 
 /// Whether a unit of this class is worth sharing between states of a non-pipelined FSM (Vitis

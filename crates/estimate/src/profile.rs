@@ -113,11 +113,18 @@ pub struct ResourceRules {
     pub lut_per_state: f64,
     pub lut_per_loop: f64,
     pub ff_per_loop: f64,
-    pub lut_per_mux_bit: f64,
+    /// LUTs per input of a multiplexer in front of a shared unit or port (csynth prices a mux
+    /// by its inputs, not its width). Defaulted so profiles written before it still load.
+    #[serde(default = "lut_per_mux_input")]
+    pub lut_per_mux_input: f64,
     pub lut_per_bank_mux_bit: f64,
     /// LUTs that replace one DSP slice of an operator bound to the fabric (`BIND_OP impl=fabric`).
     #[serde(default = "fabric_lut_per_dsp")]
     pub fabric_lut_per_dsp: f64,
+}
+
+fn lut_per_mux_input() -> f64 {
+    5.0
 }
 
 /// A DSP48E2 multiplies 27 × 18 bits; a LUT6 array multiplier takes about one LUT per two

@@ -6,7 +6,8 @@
 use crate::flat::{Flat, FnEnv};
 use crate::memory::{built_storage, partition_labels, plan_arrays, Binding};
 use crate::model::{Lat, Res, Trip, UnitBag};
-use crate::ops::shareable;
+use crate::ops::{mux_lut, operand_mux_lut, shareable};
+use crate::storage::port_mux_inputs;
 use crate::plan::{callees, has_loops, merlin_partitions, plan_function, throughput_partitions, trip, unrolled_ops};
 use crate::profile::{ControlRules, OpTable, Profile};
 use crate::transfer;
@@ -138,7 +139,7 @@ impl<'k> Ctx<'k> {
         let env = FnEnv { f, plans, arrays, max_op };
         let (summary, interval, reports, notes) = {
             let flat = Flat::new(&env, self.prof, &self.table, &self.summaries, self.eff);
-            let mut s = Seq { prof: self.prof, flat, pool: UnitBag::default(), modules: Res::default(), states: 0.0, loops: 0.0, reports: Vec::new(), notes: Vec::new(), jam: Vec::new(), merlin_top: self.merlin && is_top, refilled: Vec::new(), combinational: false };
+            let mut s = Seq { prof: self.prof, flat, pool: UnitBag::default(), pool_uses: UnitBag::default(), fsm_ports: HashMap::new(), modules: Res::default(), states: 0.0, loops: 0.0, reports: Vec::new(), notes: Vec::new(), jam: Vec::new(), merlin_top: self.merlin && is_top, refilled: Vec::new(), combinational: false };
             let (lat, interval) = s.function(f);
             if is_top {
                 self.refilled = std::mem::take(&mut s.refilled);
@@ -146,6 +147,11 @@ impl<'k> Ctx<'k> {
             let mut res = s.pool.cost();
             res.add(s.modules);
             let r = &self.prof.resources;
+            for &(k, _, units) in &s.pool.items {
+                let uses = s.pool_uses.items.iter().find(|e| e.0 == k).map_or(0.0, |e| e.2);
+                res.lut += operand_mux_lut(k, uses, units, r.lut_per_mux_input);
+            }
+            res.lut += s.port_muxes(&s.fsm_ports);
             res.lut += s.states * r.lut_per_state + s.loops * r.lut_per_loop;
             res.ff += s.states * r.ff_per_state + s.loops * r.ff_per_loop;
             for (a, p) in f.arrays.iter().zip(&env.arrays) {
@@ -230,6 +236,10 @@ struct Seq<'k, 'e> {
     flat: Flat<'k, 'e>,
     /// Units of the FSM, shared between its states.
     pool: UnitBag,
+    /// Operations the pool's units do, over all states (each needs its operands routed in).
+    pool_uses: UnitBag,
+    /// Accesses of the FSM's states per (array, bank): they take turns on its ports.
+    fsm_ports: HashMap<(u32, u64), (u64, u64)>,
     /// Sub-modules: pipelined loops and called functions.
     modules: Res,
     states: f64,
@@ -342,11 +352,17 @@ impl<'k, 'e> Seq<'k, 'e> {
         for &(k, c, n) in &self.flat.units.items {
             if shareable(k.class, k.tc) {
                 shared.add(k, c, n);
+                self.pool_uses.add(k, c, n);
             } else {
                 own.add(k, c, n);
             }
         }
         self.pool.max_merge(&shared);
+        for (k, (r, w)) in self.flat.ports.per_bank() {
+            let e = self.fsm_ports.entry(k).or_insert((0, 0));
+            e.0 += r;
+            e.1 += w;
+        }
         self.modules.add(own.cost());
         self.modules.add(self.flat.callee_res);
         self.modules.lut += self.flat.mux_bits * self.prof.resources.lut_per_bank_mux_bit;
@@ -705,13 +721,31 @@ impl<'k, 'e> Seq<'k, 'e> {
         (depth, ii)
     }
 
+    /// LUTs of the multiplexers in front of the memory ports that these accesses share.
+    fn port_muxes(&self, per_bank: &HashMap<(u32, u64), (u64, u64)>) -> f64 {
+        let per_input = self.prof.resources.lut_per_mux_input;
+        per_bank
+            .iter()
+            .map(|(&(a, _), &(r, w))| {
+                let plan = &self.flat.env.arrays[a as usize];
+                port_mux_inputs(plan.ports, r, w, !plan.stream).into_iter().map(|k| mux_lut(k, per_input)).sum::<f64>()
+            })
+            .sum()
+    }
+
     fn account_pipeline(&mut self, ii: u64) {
-        let mut units = UnitBag::default();
-        for &(k, c, n) in &self.flat.units.items {
-            units.add(k, c.in_pipeline(ii), (n / ii as f64).ceil());
-        }
         let r = &self.prof.resources;
+        let mut units = UnitBag::default();
+        let mut operand_muxes = 0.0;
+        for &(k, c, n) in &self.flat.units.items {
+            let shared_by_ii = (n / ii as f64).ceil();
+            units.add(k, c.in_pipeline(ii), shared_by_ii);
+            if shareable(k.class, k.tc) {
+                operand_muxes += operand_mux_lut(k, n, shared_by_ii, r.lut_per_mux_input);
+            }
+        }
         let mut res = units.cost();
+        res.lut += operand_muxes + self.port_muxes(&self.flat.ports.per_bank());
         res.add(self.flat.callee_res);
         res.ff += self.flat.reg_bits * r.ff_per_result_bit;
         res.lut += self.flat.mux_bits * r.lut_per_bank_mux_bit + r.lut_per_loop;

@@ -27,6 +27,44 @@ impl Ports {
     }
 }
 
+/// `n` things spread as evenly as possible over `over` places.
+pub(crate) fn spread(n: u64, over: u64) -> Vec<u64> {
+    let over = over.max(1);
+    (0..over).map(|i| n / over + u64::from(i < n % over)).collect()
+}
+
+/// Sizes of the multiplexers in front of one bank's ports when `reads` and `writes` accesses
+/// take turns on them: per port one on the address (when the bank has one) and one on the
+/// write data. Accesses are spread evenly over the ports that may take them.
+pub(crate) fn port_mux_inputs(ports: Ports, reads: u64, writes: u64, addressed: bool) -> Vec<u64> {
+    let mut sizes = Vec::new();
+    let mut port = |accesses: u64, writes_here: u64| {
+        if addressed {
+            sizes.push(accesses);
+        }
+        sizes.push(writes_here);
+    };
+    match ports {
+        Ports::Shared(n) => {
+            let n = u64::from(n.max(1));
+            for (a, w) in spread(reads + writes, n).into_iter().zip(spread(writes, n)) {
+                port(a, w);
+            }
+        }
+        Ports::WriteAndRead => {
+            for (a, w) in spread(reads + writes, 2).into_iter().zip(spread(writes, 1).into_iter().chain([0])) {
+                port(a, w);
+            }
+        }
+        Ports::SplitReadWrite => {
+            port(reads, 0);
+            port(writes, writes);
+        }
+    }
+    sizes.retain(|&k| k >= 2);
+    sizes
+}
+
 /// Where the array's storage is built.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Impl {
@@ -129,5 +167,21 @@ mod tests {
         let b = bind(Some(&dir(Some("RAM_1P_LUTRAM"), None, None)), "old", &mut notes);
         assert_eq!((b.ports, b.implementation), (Some(Ports::Shared(1)), Impl::Lutram));
         assert_eq!(notes.len(), 2);
+    }
+
+    #[test]
+    fn port_muxes_follow_the_accesses_each_port_takes() {
+        // 5 reads and 1 write on a true dual-port bank: 3 accesses per port; the write needs
+        // no data mux.
+        assert_eq!(port_mux_inputs(Ports::Shared(2), 5, 1, true), vec![3, 3]);
+        // ram_2p: writes stay on the read/write port (2 writes: a 2-input data mux there).
+        assert_eq!(port_mux_inputs(Ports::WriteAndRead, 2, 2, true), vec![2, 2, 2]);
+        // ram_s2p: reads on one port, writes on the other (address and data).
+        assert_eq!(port_mux_inputs(Ports::SplitReadWrite, 3, 2, true), vec![3, 2, 2]);
+        // A FIFO has no address: only the writes' data is multiplexed.
+        assert_eq!(port_mux_inputs(Ports::SplitReadWrite, 3, 2, false), vec![2]);
+        // One access per port: nothing to choose.
+        assert_eq!(port_mux_inputs(Ports::Shared(2), 2, 0, true), Vec::<u64>::new());
+        assert_eq!(spread(7, 3), vec![3, 2, 2]);
     }
 }

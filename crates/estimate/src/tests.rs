@@ -199,6 +199,35 @@ fn b_float_reduction_recurrence() {
     assert_eq!(e.loops[0].unroll, 4);
 }
 
+/// LUTs the multiplexers in front of shared units and shared memory ports add: the estimate
+/// with the profile's price per mux input, less the one with muxes free.
+fn mux_luts(k: &Kernel) -> f64 {
+    let priced = estimate(k, &prof(), None).unwrap().qor.resources.lut;
+    let mut free = prof();
+    free.resources.lut_per_mux_input = 0.0;
+    let unpriced = estimate(k, &free, None).unwrap().qor.resources.lut;
+    (priced - unpriced) as f64
+}
+
+#[test]
+fn k_shared_ports_and_units_pay_for_their_multiplexers() {
+    let per_input = prof().resources.lut_per_mux_input;
+    // Four reads of one A bank per iteration on its 2 ports: each port's address picks from 2
+    // accesses (one 2-input mux per port). Partitioned cyclic 4: one read per bank, no mux.
+    // The int adds are not shared (cheaper than their muxes) and B takes one write.
+    assert_eq!(mux_luts(&four_loads(false)), 2.0 * 2.0 * per_input);
+    assert_eq!(mux_luts(&four_loads(true)), 0.0);
+    // Dot product unrolled by 4: the fadd chain sets II = 4·fadd, so one fmul and one fadd do
+    // the 4 copies' operations, each operand picked from 4 sources (2 operands × 4 inputs per
+    // unit); one bank per array: 4 reads on 2 ports, a 2-input address mux per port.
+    let units = 2.0 * (2.0 * 4.0 * per_input);
+    let ports = 2.0 * (2.0 * 2.0 * per_input);
+    assert_eq!(mux_luts(&dot(64, Some(4), 1)), units + ports);
+    assert_eq!(mux_luts(&dot(64, Some(4), 4)), units);
+    // Not unrolled: each unit does one operation, each port one access.
+    assert_eq!(mux_luts(&dot(64, None, 1)), 0.0);
+}
+
 /// `for i<64: B[i] = A[i] + 1`, unrolled by 4, pipelined.
 fn unrolled_copy(partition: bool) -> Kernel {
     let mut b = B::new();

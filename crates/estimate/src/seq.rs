@@ -726,9 +726,12 @@ impl<'k, 'e> Seq<'k, 'e> {
         let per_input = self.prof.resources.lut_per_mux_input;
         per_bank
             .iter()
-            .map(|(&(a, _), &(r, w))| {
+            .map(|(&(a, bank), &(r, w))| {
                 let plan = &self.flat.env.arrays[a as usize];
-                port_mux_inputs(plan.ports, r, w, !plan.stream).into_iter().map(|k| mux_lut(k, per_input)).sum::<f64>()
+                // Copies too many to enumerate are one bank's share (`PortAcc::record`): every
+                // bank gets as many.
+                let banks = if bank == u64::MAX { plan.banks.max(1) as f64 } else { 1.0 };
+                banks * port_mux_inputs(plan.ports, r, w, !plan.stream).into_iter().map(|k| mux_lut(k, per_input)).sum::<f64>()
             })
             .sum()
     }

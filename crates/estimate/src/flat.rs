@@ -6,7 +6,7 @@
 
 use crate::memory::{ArrayPlan, Binding, PortAcc};
 use crate::model::{Res, UnitBag};
-use crate::ops::{bound_cost, classify};
+use crate::ops::{bound_cost, classify, OpKey};
 use crate::plan::{trip, Plans};
 use crate::profile::{OpClass, OpTable, Profile};
 use crate::unrolled;
@@ -42,6 +42,9 @@ pub(crate) struct Flat<'k, 'e> {
     array_ready: Vec<f64>,
     pub ports: PortAcc,
     pub units: UnitBag,
+    /// Per unit kind, the cycle each operation starts in (with its copies): how many a
+    /// straight-line schedule needs at once.
+    pub starts: Vec<(OpKey, u64, u64, f64)>,
     /// Resources of callees instantiated inside the block.
     pub callee_res: Res,
     /// Result bits held in pipeline registers (bits × stages, weighted by copies).
@@ -73,6 +76,7 @@ impl<'k, 'e> Flat<'k, 'e> {
             array_ready: vec![0.0; env.f.arrays.len()],
             ports: PortAcc::default(),
             units: UnitBag::default(),
+            starts: Vec::new(),
             callee_res: Res::default(),
             reg_bits: 0.0,
             call_ii: 1,
@@ -92,6 +96,7 @@ impl<'k, 'e> Flat<'k, 'e> {
         self.ports.clear();
         self.seen.clear();
         self.units.clear();
+        self.starts.clear();
         self.callee_res = Res::default();
         self.reg_bits = 0.0;
         self.call_ii = 1;
@@ -241,6 +246,9 @@ impl<'k, 'e> Flat<'k, 'e> {
         }
         if !matches!(key.class, OpClass::Load | OpClass::Store | OpClass::Free) {
             self.units.add(key, cost, copies);
+            // A bit-serial core is busy for its whole latency; others take a new operation each cycle.
+            let busy = if cost.iterative { u64::from(cost.lat.max(1)) } else { 1 };
+            self.starts.push((key, start.max(0.0).floor() as u64, busy, copies));
         }
         let stages = if cost.lat == 0 {
             self.prof.resources.ff_comb_fraction

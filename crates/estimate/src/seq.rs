@@ -6,7 +6,7 @@
 use crate::flat::{Flat, FnEnv};
 use crate::memory::{built_storage, partition_labels, plan_arrays, Binding};
 use crate::model::{Lat, Res, Trip, UnitBag};
-use crate::ops::{mux_lut, operand_mux_lut, shareable};
+use crate::ops::{mux_lut, operand_mux_lut, shareable, OpKey};
 use crate::storage::port_mux_inputs;
 use crate::plan::{callees, has_loops, merlin_partitions, plan_function, throughput_partitions, trip, unrolled_ops};
 use crate::profile::{ControlRules, OpTable, Profile};
@@ -271,7 +271,7 @@ impl<'k, 'e> Seq<'k, 'e> {
             let lat = if f.body.nodes.iter().all(|n| self.is_flat(n)) {
                 let (finish, pb) = self.block_schedule(&f.body.nodes);
                 let comb = pb == 0 && finish < 1.0 && self.prof.control.min_block_cycles == 0 && !starts_tasks;
-                let lat = Lat::exact(self.account_block(if comb { 0 } else { self.block_cycles(finish, pb) }));
+                let lat = Lat::exact(self.account_block(if comb { 0 } else { self.block_cycles(finish, pb) }, finish));
                 self.unless_call_undefined(lat)
             } else {
                 self.region(&f.body.nodes, 1, false, &[])
@@ -326,13 +326,30 @@ impl<'k, 'e> Seq<'k, 'e> {
     fn block(&mut self, nodes: &'k [Node]) -> u64 {
         let (finish, pb) = self.block_schedule(nodes);
         let lat = self.block_cycles(finish, pb);
-        self.account_block(lat)
+        self.account_block(lat, finish)
     }
 
     /// Whole cycles of a block whose last result settles at `finish` (fractional cycles) and
     /// whose busiest memory port needs `pb` cycles.
     fn block_cycles(&self, finish: f64, pb: u64) -> u64 {
         ((finish - 1e-9).ceil().max(0.0) as u64).max(pb).max(self.prof.control.min_block_cycles)
+    }
+
+    /// Units of kind `k` a block of `lat` cycles needs: the most operations its schedule
+    /// starts in one cycle (as-soon-as-possible over `span` cycles), thinned in proportion when
+    /// memory ports stretch the block beyond that span.
+    fn units_at_once(&self, k: OpKey, lat: u64, span: f64) -> f64 {
+        let mut per_cycle: HashMap<u64, f64> = HashMap::new();
+        for &(key, start, busy, copies) in &self.flat.starts {
+            if key == k {
+                for c in start..start + busy {
+                    *per_cycle.entry(c).or_default() += copies;
+                }
+            }
+        }
+        let peak = per_cycle.values().copied().fold(0.0, f64::max);
+        let span = span.ceil().max(1.0);
+        (peak * (span / lat as f64).min(1.0)).ceil().max(1.0)
     }
 
     /// Schedule a straight-line block: (finish time in cycles, memory port bound).
@@ -344,14 +361,16 @@ impl<'k, 'e> Seq<'k, 'e> {
     }
 
     /// Resources and states of a block of `lat` cycles just scheduled.
-    fn account_block(&mut self, lat: u64) -> u64 {
-        // Costly units are shared between the states of the FSM; cheap ones are not (their
-        // input multiplexers would cost more than the unit).
+    fn account_block(&mut self, lat: u64, span: f64) -> u64 {
+        // Costly units are shared between the states of the FSM, within the block as well as
+        // across blocks; cheap ones are not (their input multiplexers would cost more than the
+        // unit).
         let mut shared = UnitBag::default();
         let mut own = UnitBag::default();
         for &(k, c, n) in &self.flat.units.items {
             if shareable(k.class, k.tc) {
-                shared.add(k, c, n);
+                let n_units = if lat > 0 { self.units_at_once(k, lat, span).min(n) } else { n };
+                shared.add(k, c, n_units);
                 self.pool_uses.add(k, c, n);
             } else {
                 own.add(k, c, n);

@@ -228,6 +228,39 @@ fn k_shared_ports_and_units_pay_for_their_multiplexers() {
     assert_eq!(mux_luts(&dot(64, None, 1)), 0.0);
 }
 
+/// Straight-line float code on two scalars: `y = (a * b) * c` (a chain) or `y = a * b + a * c`
+/// (two products side by side).
+fn two_products(chained: bool) -> Kernel {
+    let mut b = B::new();
+    let f = ScalarType::Float;
+    let s = |n: &str| Operand::Scalar(n.into());
+    let m1 = b.op(OpKind::Mul, f, vec![s("a"), s("b")]);
+    let (m2, tail) = if chained {
+        (b.op(OpKind::Mul, f, vec![Operand::Op(m1.id), s("c")]), None)
+    } else {
+        let m2 = b.op(OpKind::Mul, f, vec![s("a"), s("c")]);
+        let add = b.op(OpKind::Add, f, vec![Operand::Op(m1.id), Operand::Op(m2.id)]);
+        (m2, Some(add))
+    };
+    let st = b.store(0, vec![aff(&[], 0)], tail.as_ref().unwrap_or(&m2));
+    let mut nodes = vec![m1, m2];
+    nodes.extend(tail);
+    nodes.push(st);
+    kernel(vec![func("top", vec![array("y", f, &[4], ArrayKind::Local)], ops(nodes))])
+}
+
+#[test]
+fn a_block_shares_a_unit_between_operations_that_never_start_together() {
+    let p = prof();
+    let fmul = OpTable::resolve(&p, 10.0).get(OpClass::Mul, TypeClass::Float, 32).dsp;
+    assert!(fmul > 0.0);
+    // The chain's second product starts when the first is done: one multiplier serves both.
+    assert_eq!(est(&two_products(true)).qor.resources.dsp as f64, fmul);
+    // Side by side they start in the same cycle: two multipliers.
+    let fadd = OpTable::resolve(&p, 10.0).get(OpClass::Add, TypeClass::Float, 32).dsp;
+    assert_eq!(est(&two_products(false)).qor.resources.dsp as f64, 2.0 * fmul + fadd);
+}
+
 /// `for i<64: B[i] = A[i] + 1`, unrolled by 4, pipelined.
 fn unrolled_copy(partition: bool) -> Kernel {
     let mut b = B::new();

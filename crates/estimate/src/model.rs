@@ -146,3 +146,9 @@ impl UnitBag {
         r
     }
 }
+
+/// `n` things spread as evenly as possible over `over` places.
+pub(crate) fn spread(n: u64, over: u64) -> Vec<u64> {
+    let over = over.max(1);
+    (0..over).map(|i| n / over + u64::from(i < n % over)).collect()
+}

@@ -2,7 +2,7 @@
 //! synthesis tool always does, such as multiply by a power of two → shift, included).
 
 use crate::profile::{OpClass, OpCost, Profile};
-use crate::storage::spread;
+use crate::model::spread;
 use hlsseek_ir::{Op, OpKind, Operand, ScalarType, TypeClass};
 
 /// Operator class, type class and width that select a row of the profile's table, and the

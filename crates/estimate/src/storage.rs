@@ -2,6 +2,7 @@
 //! writes fit in a cycle), the implementation (BRAM, LUTRAM, URAM, registers) and the read
 //! latency. Semantics from UG1399 (`pragma HLS bind_storage`, "storage types").
 
+use crate::model::spread;
 use hlsseek_ir::StorageDirective;
 
 /// What the ports of one memory bank can do in one cycle.
@@ -27,12 +28,6 @@ impl Ports {
     }
 }
 
-/// `n` things spread as evenly as possible over `over` places.
-pub(crate) fn spread(n: u64, over: u64) -> Vec<u64> {
-    let over = over.max(1);
-    (0..over).map(|i| n / over + u64::from(i < n % over)).collect()
-}
-
 /// Sizes of the multiplexers in front of one bank's ports when `reads` and `writes` accesses
 /// take turns on them: per port one on the address (when the bank has one) and one on the
 /// write data. Accesses are spread evenly over the ports that may take them.
@@ -52,7 +47,7 @@ pub(crate) fn port_mux_inputs(ports: Ports, reads: u64, writes: u64, addressed: 
             }
         }
         Ports::WriteAndRead => {
-            for (a, w) in spread(reads + writes, 2).into_iter().zip(spread(writes, 1).into_iter().chain([0])) {
+            for (a, w) in spread(reads + writes, 2).into_iter().zip([writes, 0]) {
                 port(a, w);
             }
         }

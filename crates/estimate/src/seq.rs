@@ -337,19 +337,28 @@ impl<'k, 'e> Seq<'k, 'e> {
 
     /// Units of kind `k` a block of `lat` cycles needs: the most operations its schedule
     /// starts in one cycle (as-soon-as-possible over `span` cycles), thinned in proportion when
-    /// memory ports stretch the block beyond that span.
+    /// memory ports stretch the block beyond that span. Distinct source operations (no unrolled
+    /// copies among them) may also take turns on fewer units anywhere in the block's cycles, as
+    /// a scheduler that saves costly units within the latency places them; unrolled copies are
+    /// there to run side by side (Merlin's PARALLEL copies keep their hardware on HLSyn).
     fn units_at_once(&self, k: OpKey, lat: u64, span: f64) -> f64 {
+        let mine = || self.flat.starts.iter().filter(|e| e.0 == k);
         let mut per_cycle: HashMap<u64, f64> = HashMap::new();
-        for &(key, start, busy, copies) in &self.flat.starts {
-            if key == k {
-                for c in start..start + busy {
-                    *per_cycle.entry(c).or_default() += copies;
-                }
+        for &(_, start, busy, copies) in mine() {
+            for c in start..start + busy {
+                *per_cycle.entry(c).or_default() += copies;
             }
         }
         let peak = per_cycle.values().copied().fold(0.0, f64::max);
         let span = span.ceil().max(1.0);
-        (peak * (span / lat as f64).min(1.0)).ceil().max(1.0)
+        let thinned = (peak * (span / lat as f64).min(1.0)).ceil().max(1.0);
+        let distinct = mine().all(|e| e.3 <= 1.0) && self.flat.bindings.iter().all(|b| b.range <= 1);
+        if distinct {
+            let busy_cycles: f64 = mine().map(|e| e.2 as f64).sum();
+            thinned.min((busy_cycles / lat as f64).ceil().max(1.0))
+        } else {
+            thinned
+        }
     }
 
     /// Schedule a straight-line block: (finish time in cycles, memory port bound).

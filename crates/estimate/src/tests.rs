@@ -249,16 +249,31 @@ fn two_products(chained: bool) -> Kernel {
     kernel(vec![func("top", vec![array("y", f, &[4], ArrayKind::Local)], ops(nodes))])
 }
 
+/// `for u<2 (fully unrolled): y[u] = x[u] * c` in float: two copies of one product.
+fn unrolled_products() -> Kernel {
+    let mut b = B::new();
+    let f = ScalarType::Float;
+    let ld = b.load(0, vec![aff(&[("u", 1)], 0)], f);
+    let m = b.op(OpKind::Mul, f, vec![Operand::Op(ld.id), Operand::Scalar("c".into())]);
+    let st = b.store(1, vec![aff(&[("u", 1)], 0)], &m);
+    let mut l = b.lp("u", 2, ops(vec![ld, m, st]));
+    l.directives.unroll = Some(unroll(None, Dialect::Hls));
+    kernel(vec![func("top", vec![array("x", f, &[2], ArrayKind::Local), array("y", f, &[2], ArrayKind::Local)], vec![Node::Loop(l)])])
+}
+
 #[test]
-fn a_block_shares_a_unit_between_operations_that_never_start_together() {
+fn a_block_shares_a_unit_between_operations_that_can_take_turns() {
     let p = prof();
-    let fmul = OpTable::resolve(&p, 10.0).get(OpClass::Mul, TypeClass::Float, 32).dsp;
+    let table = OpTable::resolve(&p, 10.0);
+    let fmul = table.get(OpClass::Mul, TypeClass::Float, 32).dsp;
+    let fadd = table.get(OpClass::Add, TypeClass::Float, 32).dsp;
     assert!(fmul > 0.0);
     // The chain's second product starts when the first is done: one multiplier serves both.
     assert_eq!(est(&two_products(true)).qor.resources.dsp as f64, fmul);
-    // Side by side they start in the same cycle: two multipliers.
-    let fadd = OpTable::resolve(&p, 10.0).get(OpClass::Add, TypeClass::Float, 32).dsp;
-    assert_eq!(est(&two_products(false)).qor.resources.dsp as f64, 2.0 * fmul + fadd);
+    // Two distinct products side by side can take turns within the block's cycles.
+    assert_eq!(est(&two_products(false)).qor.resources.dsp as f64, fmul + fadd);
+    // Unrolled copies run side by side: one multiplier each.
+    assert_eq!(est(&unrolled_products()).qor.resources.dsp as f64, 2.0 * fmul);
 }
 
 /// `for i<64: B[i] = A[i] + 1`, unrolled by 4, pipelined.

@@ -4,9 +4,9 @@
 //! copies are accounted for analytically (independent copies run side by side; a carried
 //! dependence chains them). It also gathers port pressure per bank and operator instances.
 
-use crate::memory::{ArrayPlan, Binding, PortAcc};
+use crate::memory::{address_adders, ArrayPlan, Binding, PortAcc};
 use crate::model::{Res, UnitBag};
-use crate::ops::{bound_cost, classify, OpKey};
+use crate::ops::{bound_cost, classify, OpImpl, OpKey};
 use crate::plan::{trip, Plans};
 use crate::profile::{OpClass, OpTable, Profile};
 use crate::unrolled;
@@ -239,6 +239,14 @@ impl<'k, 'e> Flat<'k, 'e> {
             if !self.seen.contains(&akey) {
                 self.seen.push(akey);
                 self.ports.record(acc, write, p, &self.bindings, op.id.0 as u64);
+                if !p.registers {
+                    // Each distinct address is computed: one adder per extra summand.
+                    let (adders, bits) = address_adders(acc, &self.env.f.arrays[acc.array.0 as usize]);
+                    if adders > 0 {
+                        let akey = OpKey { class: OpClass::Add, tc: TypeClass::Int, bits, imp: OpImpl::Auto };
+                        self.units.add(akey, self.table.get(OpClass::Add, TypeClass::Int, bits), adders as f64 * copies);
+                    }
+                }
             }
             if !write && p.banks > 1 && !p.registers {
                 self.mux_bits += key.bits as f64 * p.banks as f64 * copies;

@@ -301,6 +301,19 @@ impl PortAcc {
     }
 }
 
+/// Adders that compute the address of `acc` into `a`, and their width: the flattened address is
+/// a sum of one summand per variable term (per dimension; a data-dependent index is one) and
+/// the constant offsets, so it takes one adder fewer than it has summands (csynth lists them
+/// as `add_ln…` in its Expression table). Strides are not counted (loops step them).
+pub(crate) fn address_adders(acc: &Access, a: &Array) -> (u64, u32) {
+    let variables: usize = acc.index.iter().map(|e| if e.affine { e.terms.iter().filter(|t| t.1 != 0).count() } else { 1 }).sum();
+    let offset = acc.index.iter().any(|e| e.affine && e.constant != 0);
+    let summands = (variables + usize::from(offset)) as u64;
+    // Address bits of the array; an index of unknown range is an int.
+    let bits = a.elements().map_or(32, |words| 64 - (words.max(2) - 1).leading_zeros());
+    (summands.saturating_sub(1), bits)
+}
+
 /// Whether every access to array `id` in `r` is to its first element, and no call is given it.
 fn only_first_element(r: &Region, id: u32) -> bool {
     r.nodes.iter().all(|n| match n {

@@ -276,6 +276,32 @@ fn a_block_shares_a_unit_between_operations_that_can_take_turns() {
     assert_eq!(est(&unrolled_products()).qor.resources.dsp as f64, 2.0 * fmul);
 }
 
+/// `for i<100: B[i] = A[i + off]` (ints, 128-word local arrays), pipelined.
+fn shifted_copy(off: i64) -> Kernel {
+    let mut b = B::new();
+    let t = ScalarType::I32;
+    let ld = b.load(0, vec![aff(&[("i", 1)], off)], t);
+    let st = b.store(1, vec![aff(&[("i", 1)], 0)], &ld);
+    let mut l = b.lp("i", 100, ops(vec![ld, st]));
+    l.directives.pipeline = Some(pipe(None, false, false, Dialect::Hls));
+    kernel(vec![func("top", vec![array("A", t, &[128], ArrayKind::Local), array("B", t, &[128], ArrayKind::Local)], vec![Node::Loop(l)])])
+}
+
+#[test]
+fn an_address_with_an_offset_costs_an_adder() {
+    // `A[i + 1]` needs i + 1 computed (a 7-bit adder for 128 words); `A[i]` is i itself.
+    let add7 = OpTable::resolve(&prof(), 10.0).get(OpClass::Add, TypeClass::Int, 7).lut;
+    let lut = |off| est(&shifted_copy(off)).qor.resources.lut as f64;
+    assert!(add7 > 0.0);
+    assert_eq!(lut(1) - lut(0), add7.round());
+    let a = array("M", ScalarType::I32, &[60, 80], ArrayKind::Local);
+    let acc = |index: Vec<IndexExpr>| Access { array: ArrayId(0), index };
+    // M[i][j]: i·80 + j, one adder of ⌈log2 4800⌉ = 13 bits; M[i][j + 1] two; M[3][5] none.
+    assert_eq!(crate::memory::address_adders(&acc(vec![aff(&[("i", 1)], 0), aff(&[("j", 1)], 0)]), &a), (1, 13));
+    assert_eq!(crate::memory::address_adders(&acc(vec![aff(&[("i", 1)], 0), aff(&[("j", 1)], 1)]), &a).0, 2);
+    assert_eq!(crate::memory::address_adders(&acc(vec![aff(&[], 3), aff(&[], 5)]), &a).0, 0);
+}
+
 /// `for i<64: B[i] = A[i] + 1`, unrolled by 4, pipelined.
 fn unrolled_copy(partition: bool) -> Kernel {
     let mut b = B::new();

@@ -264,13 +264,18 @@ impl PortAcc {
 
     /// Reads and writes per bank, over every address group: ((array, bank), (reads, writes)).
     pub(crate) fn per_bank(&self) -> HashMap<(u32, u64), (u64, u64)> {
-        let mut out: HashMap<(u32, u64), (u64, u64)> = HashMap::new();
+        let mut out = HashMap::new();
+        self.add_per_bank(&mut out);
+        out
+    }
+
+    /// Adds [`PortAcc::per_bank`]'s counts to `out` (accesses of several blocks on one port).
+    pub(crate) fn add_per_bank(&self, out: &mut HashMap<(u32, u64), (u64, u64)>) {
         for (&(a, _, bank), &(r, w)) in &self.map {
             let e = out.entry((a, bank)).or_insert((0, 0));
             e.0 += r;
             e.1 += w;
         }
-        out
     }
 
     /// Reads and writes on the busiest bank of each array: per dynamic group the bank that

@@ -386,11 +386,7 @@ impl<'k, 'e> Seq<'k, 'e> {
             }
         }
         self.pool.max_merge(&shared);
-        for (k, (r, w)) in self.flat.ports.per_bank() {
-            let e = self.fsm_ports.entry(k).or_insert((0, 0));
-            e.0 += r;
-            e.1 += w;
-        }
+        self.flat.ports.add_per_bank(&mut self.fsm_ports);
         self.modules.add(own.cost());
         self.modules.add(self.flat.callee_res);
         self.modules.lut += self.flat.mux_bits * self.prof.resources.lut_per_bank_mux_bit;

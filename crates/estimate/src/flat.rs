@@ -36,6 +36,8 @@ pub(crate) struct Flat<'k, 'e> {
     /// Each op's (cycles, chained delay in cycles): what [`finish_time`] needs to replay it.
     oplat: Vec<(u32, f64)>,
     is_mem: Vec<bool>,
+    /// Per op: its result width (what a register holding it costs).
+    op_bits: Vec<u32>,
     /// Per op: its values in sample copies when each unrolled copy knows it at compile time.
     copy_const: Vec<Option<unrolled::Samples>>,
     scalar_ready: Vec<(&'k str, f64)>,
@@ -71,6 +73,7 @@ impl<'k, 'e> Flat<'k, 'e> {
             ready: vec![0.0; env.max_op + 1],
             oplat: vec![(0, 0.0); env.max_op + 1],
             is_mem: vec![false; env.max_op + 1],
+            op_bits: vec![0; env.max_op + 1],
             copy_const: vec![None; env.max_op + 1],
             scalar_ready: Vec::new(),
             array_ready: vec![0.0; env.f.arrays.len()],
@@ -221,6 +224,7 @@ impl<'k, 'e> Flat<'k, 'e> {
         self.ready[slot] = finish;
         self.oplat[slot] = (cost.lat, unit);
         self.is_mem[slot] = matches!(key.class, OpClass::Load | OpClass::Store);
+        self.op_bits[slot] = key.bits;
         if let (Some(acc), Some(p)) = (&op.access, plan.filter(|p| !p.wire)) {
             let write = key.class == OpClass::Store;
             if write {
@@ -274,6 +278,20 @@ impl<'k, 'e> Flat<'k, 'e> {
             }
         }
         finish
+    }
+
+    /// Bits of the registers that carry scalars from one iteration to the next: one register
+    /// per carried variable, as wide as the widest operation on its cycle.
+    pub(crate) fn carried_scalar_bits(&self, carried: &[hlsseek_ir::CarriedDep]) -> f64 {
+        let mut vars: Vec<(&str, u32)> = Vec::new();
+        for dep in carried.iter().filter(|d| !d.through_memory) {
+            let bits = dep.ops.iter().map(|id| self.op_bits[self.slot(id.0)]).max().unwrap_or(0);
+            match vars.iter_mut().find(|v| v.0 == dep.variable.as_str()) {
+                Some(v) => v.1 = v.1.max(bits),
+                None => vars.push((dep.variable.as_str(), bits)),
+            }
+        }
+        vars.iter().map(|v| f64::from(v.1)).sum()
     }
 
     /// Recurrence delay of a carried dependence, in cycles (the ops must have been scheduled).

@@ -318,6 +318,13 @@ impl<'k, 'e> Seq<'k, 'e> {
         }
     }
 
+    /// The registers holding the scalars `l` carries from one iteration to the next (one per
+    /// copy of an enclosing unrolled context; the loop's own unrolled copies chain one value).
+    /// Call after the body was scheduled and the loop's own binding popped.
+    fn carried_registers(&mut self, l: &Loop) {
+        self.modules.ff += self.flat.carried_scalar_bits(&l.carried) * self.copies_in_bindings();
+    }
+
     fn copies_in_bindings(&self) -> f64 {
         self.flat.bindings.iter().map(|b| b.range as f64).product()
     }
@@ -663,6 +670,7 @@ impl<'k, 'e> Seq<'k, 'e> {
         if jammed {
             self.jam.pop();
         }
+        self.carried_registers(l);
         let body = self.latency_directive(body, l.directives.latency.as_ref(), &format!("loop {name}"));
         let c = &self.prof.control;
         let iter = sequential_iteration(body, c);
@@ -815,6 +823,7 @@ impl<'k, 'e> Seq<'k, 'e> {
             self.notes.push(format!("loop {name}: II {ii} limited by a loop-carried dependence"));
         }
         self.account_pipeline(ii);
+        self.carried_registers(l);
         let ovh = self.prof.control.pipe_loop_overhead;
         let tc = trip(l, self.prof);
         let one = |n: u64| pipeline_cycles(depth, ii, n, ovh);

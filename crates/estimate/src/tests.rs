@@ -199,6 +199,21 @@ fn b_float_reduction_recurrence() {
     assert_eq!(e.loops[0].unroll, 4);
 }
 
+#[test]
+fn a_carried_scalar_is_held_in_a_register() {
+    // `s` goes from one iteration to the next: a 32-bit register. The same recurrence through
+    // a memory word (same timing) holds nothing of its own.
+    let ff = |k: &Kernel| est(k).qor.resources.ff as f64;
+    let through_memory = |mut k: Kernel| {
+        let Node::Loop(l) = &mut k.functions[0].body.nodes[0] else { unreachable!() };
+        l.carried[0].through_memory = true;
+        k
+    };
+    assert_eq!(ff(&dot(64, None, 1)) - ff(&through_memory(dot(64, None, 1))), 32.0);
+    // Unrolled by 4, the copies chain one `s`: still one register.
+    assert_eq!(ff(&dot(64, Some(4), 4)) - ff(&through_memory(dot(64, Some(4), 4))), 32.0);
+}
+
 /// LUTs the multiplexers in front of shared units and shared memory ports add: the estimate
 /// with the profile's price per mux input, less the one with muxes free.
 fn mux_luts(k: &Kernel) -> f64 {

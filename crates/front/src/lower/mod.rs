@@ -6,6 +6,8 @@ mod binds;
 mod consts;
 mod trip;
 mod deps;
+mod access;
+mod call;
 mod expr;
 mod narrow;
 mod func;

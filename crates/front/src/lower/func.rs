@@ -1,17 +1,18 @@
-//! One function: parameters, declarations, statements, loops (induction variables and trip
-//! counts) and pragma attachment. Expressions are in [`super::expr`].
+//! One function: parameters, declarations, statements and regions. Branches and loops are
+//! in [`super::control`], pragma attachment in [`super::pragmas`], expressions in
+//! [`super::expr`].
 
 use crate::syntax::NodeExt;
-use super::consts::{eval_const, eval_int_init, eval_text, Env};
+use super::consts::{eval_const, eval_int_init, Env};
 use super::deps;
+use super::pragmas::{is_pragma, pragma_of};
 use super::types::{unwrap_declarator, TyInfo};
 use super::Globals;
 use crate::pp::PpOutput;
-use crate::pragma::{self, Class, Pragma};
+use crate::pragma::{Class, Pragma};
 use hlsseek_ir::{
-    Array, ArrayId, ArrayKind, Branch, Diagnostic, Dialect, Function, FunctionDirectives, Loc, Loop, LoopDirectives,
-    LoopId, Node as IrNode, Op, OpId, OpKind, Operand, Param, PragmaRecord, PragmaTarget, Region, ScalarType, Severity,
-    TripCount, TripSource,
+    Array, ArrayId, ArrayKind, Diagnostic, Dialect, Function, FunctionDirectives, Loc, LoopDirectives, LoopId,
+    Node as IrNode, Op, OpId, OpKind, Operand, Param, PragmaRecord, PragmaTarget, Region, ScalarType, Severity,
 };
 use std::collections::HashMap;
 use tree_sitter::Node;
@@ -125,16 +126,6 @@ pub struct FnCx<'a> {
     /// Each array-element load, by operation id: the source range of the subscript it read
     /// (to recognise `a[i] = a[i]` once folding has reduced a right side to that load).
     pub element_reads: HashMap<u32, std::ops::Range<usize>>,
-}
-
-pub fn is_pragma(n: Node, src: &str) -> bool {
-    n.field("directive").is_some_and(|d| src[d.byte_range()].trim() == "#pragma")
-}
-
-pub fn pragma_of(n: Node, src: &str, pp: &PpOutput) -> Pragma {
-    let text = n.field("argument").map_or("", |a| &src[a.byte_range()]);
-    let loc = pp.loc(n.start_position().row, n.start_position().column);
-    pragma::parse(text, loc)
 }
 
 pub fn function_declarator(n: Node) -> Option<Node> {
@@ -340,7 +331,7 @@ impl<'a> FnCx<'a> {
 
     /// Attaches `BIND_OP` directives to the operations of `body` they govern; warns about those
     /// that govern none.
-    fn bind_ops(&mut self, body: &mut Region, dirs: &[hlsseek_ir::BindOpDirective]) {
+    pub(super) fn bind_ops(&mut self, body: &mut Region, dirs: &[hlsseek_ir::BindOpDirective]) {
         for d in super::binds::apply(body, dirs, &self.defined_by) {
             let what = format!("variable={} op={}", d.variable.as_deref().unwrap_or("?"), d.op.as_deref().unwrap_or("?"));
             self.warn(d.loc, format!("`BIND_OP {what}`: no such operation assigned to that variable here; ignored"));
@@ -387,7 +378,7 @@ impl<'a> FnCx<'a> {
         id
     }
 
-    fn enter(&mut self, n: Node) -> bool {
+    pub(super) fn enter(&mut self, n: Node) -> bool {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             if self.too_deep.is_none() {
@@ -486,122 +477,6 @@ impl<'a> FnCx<'a> {
             self.pragmas[idx].target = PragmaTarget::None;
         }
         self.pop_scope();
-    }
-
-    fn record(&mut self, p: &Pragma) -> usize {
-        self.pragmas.push(PragmaRecord {
-            dialect: p.dialect,
-            name: p.name.clone(),
-            args: p.args.clone(),
-            text: p.text.clone(),
-            loc: p.loc,
-            target: PragmaTarget::None,
-        });
-        self.pragmas.len() - 1
-    }
-
-    /// `p` with its constant-expression arguments evaluated (the record keeps them as written).
-    fn with_constants(&self, p: Pragma) -> Pragma {
-        p.with_constants(|text| eval_text(text, self.g, &self.env))
-    }
-
-    /// Attach a pragma met inside the body (Vitis placement rules).
-    fn attach(&mut self, idx: usize, p: Pragma) {
-        let in_loop = !self.loops.is_empty();
-        let class = p.class();
-        let target = match class {
-            Class::Unknown => {
-                self.warn(p.loc, format!("unknown pragma `{}` ignored", p.text));
-                PragmaTarget::Unknown
-            }
-            Class::Ignored | Class::NextFunction => PragmaTarget::None,
-            Class::Array => {
-                self.array_pragmas.push((idx, p));
-                return;
-            }
-            Class::Loop if !in_loop => {
-                self.warn(p.loc, format!("loop pragma `{}` outside any loop; ignored", p.text));
-                PragmaTarget::None
-            }
-            Class::Loop | Class::LoopOrFunction if in_loop => {
-                let frame = self.loops.last_mut().expect("in loop");
-                apply_loop(&mut frame.directives, &p);
-                PragmaTarget::Loop(frame.id)
-            }
-            _ => {
-                self.apply_function(&p);
-                PragmaTarget::Function(self.fname.clone())
-            }
-        };
-        self.pragmas[idx].target = target;
-    }
-
-    fn apply_function(&mut self, p: &Pragma) {
-        let d = &mut self.directives;
-        match p.name.as_str() {
-            "PIPELINE" => d.pipeline = Some(p.pipeline()),
-            "DATAFLOW" => d.dataflow = Some(p.loc),
-            "LATENCY" => d.latency = Some(p.latency()),
-            "INLINE" => d.inline = Some(p.inline()),
-            "INTERFACE" => {
-                let i = p.interface();
-                if let Some(depth) = i.depth {
-                    if let Some(a) = i.port.as_ref().and_then(|port| self.arrays.iter_mut().find(|a| &a.name == port)) {
-                        if let ArrayKind::Stream { depth: sd } = &mut a.kind {
-                            *sd = Some(depth.min(u32::MAX as u64) as u32);
-                        }
-                    }
-                }
-                self.directives.interfaces.push(i);
-            }
-            "BIND_OP" => d.bind_ops.push(p.bind_op()),
-            _ => {}
-        }
-    }
-
-    fn resolve_array_pragmas(&mut self) {
-        for (idx, p) in std::mem::take(&mut self.array_pragmas) {
-            let Some(var) = p.variable() else {
-                self.warn(p.loc, format!("`#pragma {}` names no variable; ignored", p.text));
-                continue;
-            };
-            let id = match self.arrays.iter().rposition(|a| a.name == var) {
-                Some(i) => i,
-                None => match self.g.arrays.get(&var).cloned() {
-                    Some((ty, loc)) => self.add_array(var.clone(), loc, &ty, ArrayKind::Static).0 as usize,
-                    None => {
-                        if p.name != "RESET" && p.name != "STABLE" {
-                            self.warn(p.loc, format!("`#pragma {}`: no array `{var}` in `{}`; ignored", p.text, self.fname));
-                        }
-                        continue;
-                    }
-                },
-            };
-            let a = &mut self.arrays[id];
-            match p.name.as_str() {
-                "ARRAY_PARTITION" | "ARRAY_RESHAPE" => {
-                    if let Some(pd) = p.partition() {
-                        a.partitions.push(pd);
-                    }
-                }
-                "BIND_STORAGE" | "RESOURCE" => a.storage = Some(p.storage()),
-                "STREAM" => {
-                    // `depth=` was evaluated when the pragma was read (`with_constants`).
-                    let depth = p.get("depth").and_then(|d| d.trim().parse().ok());
-                    // `off` keeps the array; `type=pipo|shared|unsync` are not FIFOs.
-                    let fifo = !p.has("off") && p.get("type").is_none_or(|t| t.eq_ignore_ascii_case("fifo"));
-                    match &mut a.kind {
-                        ArrayKind::Stream { depth: d } => *d = depth.or(*d),
-                        // An array the pragma turns into a FIFO channel (a dataflow region's
-                        // producer–consumer array, UG1399 STREAM): its accesses stay indexed.
-                        kind if fifo => *kind = ArrayKind::Stream { depth },
-                        _ => {}
-                    }
-                }
-                _ => {}
-            }
-            self.pragmas[idx].target = PragmaTarget::Array { function: self.fname.clone(), array: var };
-        }
     }
 
     pub fn stmt(&mut self, n: Node) {
@@ -793,7 +668,7 @@ impl<'a> FnCx<'a> {
     }
 
     /// Open the region of one arm of a branch (`if`/`else`, a `case`).
-    fn open_arm(&mut self) {
+    pub(super) fn open_arm(&mut self) {
         self.open_region();
         self.region().arm = true;
     }
@@ -819,53 +694,7 @@ impl<'a> FnCx<'a> {
         (r, region)
     }
 
-    #[inline(never)]
-    fn if_stmt(&mut self, n: Node) {
-        let loc = self.loc(n);
-        let cond = n.field("condition").map(|c| {
-            let inner = c.field("value").unwrap_or(c);
-            self.expr(inner)
-        });
-        let cond_id = match cond.as_ref().map(|c| &c.op) {
-            Some(Operand::Op(id)) => Some(*id),
-            Some(Operand::Int(k)) => {
-                // A constant condition (`if (N > 16)`, `if (DEBUG)`): Clang deletes the dead
-                // arm, so only the live one is lowered, in a scope of its own.
-                if *k != 0 {
-                    if let Some(t) = n.field("consequence") {
-                        self.scoped_stmt(t);
-                    }
-                } else if let Some(e) = n.field("alternative") {
-                    self.else_stmts(e);
-                }
-                return;
-            }
-            _ => None,
-        };
-        self.open_arm();
-        if let Some(t) = n.field("consequence") {
-            self.scoped_stmt(t);
-        }
-        let (then_cx, then_region) = self.close_region();
-        self.open_arm();
-        if let Some(e) = n.field("alternative") {
-            self.else_stmts(e);
-        }
-        let (else_cx, else_region) = self.close_region();
-        self.region().nodes.push(IrNode::Branch(Branch { loc, cond: cond_id, then_region, else_region }));
-        self.merge_branches(cond, &[&then_cx, &else_cx], loc);
-    }
-
-    /// The statements of an `else` clause, each in its own scope.
-    fn else_stmts(&mut self, e: Node) {
-        let mut c = e.walk();
-        let inner: Vec<Node> = if e.kind() == "else_clause" { e.named_children(&mut c).collect() } else { vec![e] };
-        for i in inner {
-            self.scoped_stmt(i);
-        }
-    }
-
-    fn scoped_stmt(&mut self, n: Node) {
+    pub(super) fn scoped_stmt(&mut self, n: Node) {
         self.scopes.push(HashMap::new());
         self.stmt(n);
         self.pop_scope();
@@ -895,43 +724,6 @@ impl<'a> FnCx<'a> {
         }
     }
 
-    /// After a branch: scalars written in any arm are merged by a Select in the parent.
-    fn merge_branches(&mut self, cond: Option<Val>, arms: &[&RegionCx], loc: Loc) {
-        let mut names: Vec<String> = Vec::new();
-        for a in arms {
-            for w in &a.written {
-                if !names.contains(w) {
-                    names.push(w.clone());
-                }
-            }
-        }
-        for x in names {
-            let Some((Var::Scalar(ty), scope)) = self.lookup(&x) else { continue };
-            if scope >= self.region_scope_base() {
-                // Declared in this region: still merged (its value depends on the branch).
-            }
-            let before = self.read_scalar_val(&x, ty.scalar);
-            let mut operands = vec![cond.as_ref().map_or(Operand::Int(1), |c| c.op.clone())];
-            for a in arms {
-                operands.push(match a.defs.get(&x) {
-                    // What the arm computed, unless the variable truncates it (`narrow` then
-                    // needs the read by name).
-                    Some(v) if a.written.contains(&x) && !self.truncates(v) => v.op.clone(),
-                    _ if a.written.contains(&x) => Operand::Scalar(x.clone()),
-                    _ => before.op.clone(),
-                });
-            }
-            let id = self.new_op(OpKind::Select, ty.scalar, operands, None, loc);
-            let chain = self.region().nested_chains.get(&x).cloned();
-            let r = self.region();
-            r.defs.insert(x.clone(), Val { op: Operand::Op(id), ty: ty.scalar, ap: ty.ap });
-            if let Some((mut ch, red)) = chain {
-                ch.push(id);
-                r.nested_chains.insert(x.clone(), (ch, red));
-            }
-        }
-    }
-
     /// Whether the variable that holds `v` keeps fewer bits than the operation computed.
     pub fn truncates(&self, v: &Val) -> bool {
         match (&v.op, v.ty) {
@@ -940,212 +732,8 @@ impl<'a> FnCx<'a> {
         }
     }
 
-    fn region_scope_base(&self) -> usize {
+    pub(super) fn region_scope_base(&self) -> usize {
         self.regions.last().map_or(0, |r| r.scope_base)
     }
 
-    #[inline(never)]
-    fn switch_stmt(&mut self, n: Node) {
-        let loc = self.loc(n);
-        let cond = n.field("condition").map(|c| {
-            let inner = c.field("value").unwrap_or(c);
-            self.expr(inner)
-        });
-        let Some(body) = n.field("body") else { return };
-        let mut c = body.walk();
-        let cases: Vec<Node> = body.named_children(&mut c).filter(|x| x.kind() == "case_statement").collect();
-        let mut arms = Vec::new();
-        let mut regions = Vec::new();
-        for case in &cases {
-            // `case v:` compares with v; `default:` has no condition of its own.
-            let value = case.field("value");
-            let cmp = match (cond.clone(), value) {
-                (Some(cv), Some(v)) => {
-                    let k = self.expr(v);
-                    Some(self.new_op(OpKind::Cmp, cv.ty, vec![cv.op, k.op], None, self.loc(*case)))
-                }
-                _ => None,
-            };
-            self.open_arm();
-            self.scopes.push(HashMap::new());
-            let mut c2 = case.walk();
-            let value = case.field("value");
-            let stmts: Vec<Node> = case.named_children(&mut c2).filter(|x| Some(*x) != value).collect();
-            for s in stmts {
-                self.stmt(s);
-            }
-            self.pop_scope();
-            let (cx, region) = self.close_region();
-            arms.push(cx);
-            regions.push((cmp, region, self.loc(*case)));
-        }
-        // Nest: case 1 ? body1 : (case 2 ? body2 : ...).
-        let mut else_region = Region::default();
-        for (cmp, region, cloc) in regions.into_iter().rev() {
-            let b = Branch { loc: cloc, cond: cmp, then_region: region, else_region };
-            else_region = Region { nodes: vec![IrNode::Branch(b)] };
-        }
-        if let Some(IrNode::Branch(mut b)) = else_region.nodes.pop() {
-            b.loc = loc;
-            self.region().nodes.push(IrNode::Branch(b));
-        }
-        let refs: Vec<&RegionCx> = arms.iter().collect();
-        self.merge_branches(cond, &refs, loc);
-    }
-
-    #[inline(never)]
-    fn lower_loop(&mut self, n: Node, label: Option<String>, accel: Vec<(usize, Pragma)>) {
-        // A loop level costs several stack frames: count it as three.
-        self.depth += 2;
-        if !self.enter(n) {
-            return;
-        }
-        let loc = self.loc(n);
-        let id = LoopId(*self.loop_counter);
-        *self.loop_counter += 1;
-        let mut directives = LoopDirectives::default();
-        for (idx, p) in &accel {
-            apply_loop(&mut directives, p);
-            self.pragmas[*idx].target = PragmaTarget::Loop(id);
-        }
-        self.scopes.push(HashMap::new());
-        let header = self.loop_header(n);
-        let (var, trip, range) = header;
-        self.loops.push(LoopFrame { id, var: var.clone(), range, directives });
-        self.open_region();
-        match n.kind() {
-            "while_statement" => {
-                // A counted test is the loop's counter, as in a `for` header; other tests are
-                // work in the body.
-                if let Some(c) = n.field("condition").filter(|_| var.is_none()) {
-                    let inner = c.field("value").unwrap_or(c);
-                    self.expr(inner);
-                }
-                if let Some(b) = n.field("body") {
-                    self.block_items(b);
-                }
-            }
-            "do_statement" => {
-                if let Some(b) = n.field("body") {
-                    self.block_items(b);
-                }
-                if let Some(c) = n.field("condition") {
-                    self.expr(c);
-                }
-            }
-            "for_statement" => {
-                if var.is_none() {
-                    // Not a counted loop: its condition and update are work in the body.
-                    if let Some(c) = n.field("condition") {
-                        self.expr(c);
-                    }
-                }
-                if let Some(b) = n.field("body") {
-                    self.block_items(b);
-                }
-                if var.is_none() {
-                    if let Some(u) = n.field("update") {
-                        self.expr(u);
-                    }
-                }
-            }
-            _ => {
-                if let Some(b) = n.field("body") {
-                    self.block_items(b);
-                }
-            }
-        }
-        let (body_cx, body) = self.close_region();
-        let frame = self.loops.pop().expect("loop frame");
-        self.pop_scope();
-        let mut trip = trip;
-        if let Some(tc) = &frame.directives.tripcount {
-            if !trip.is_known() {
-                trip = TripCount {
-                    min: tc.min.or(tc.max),
-                    max: tc.max.or(tc.min),
-                    avg: tc.avg.map(|a| a as f64).or_else(|| match (tc.min, tc.max) {
-                        (Some(a), Some(b)) => Some((a + b) as f64 / 2.0),
-                        _ => None,
-                    }),
-                    source: TripSource::Pragma,
-                };
-            }
-        }
-        let mut body = body;
-        let forwarded = deps::forward_stored_values(&mut body, var.as_deref(), &body_cx.written, &self.arrays);
-        let mut carried = deps::scalar_deps(&body, &body_cx, var.as_deref());
-        carried.extend(forwarded);
-        carried.extend(deps::memory_deps(&body, var.as_deref(), &self.arrays, &body_cx.written));
-        let carried = deps::apply_directives(carried, &frame.directives.dependences);
-        // The loop's writes reach the parent as opaque values; so does a counter declared
-        // outside the header, whose stepping was not lowered as work.
-        let declared_in_header = n.field("initializer").is_some_and(|i| i.kind() == "declaration");
-        let counter = var.as_ref().filter(|_| !declared_in_header);
-        for x in body_cx.written.iter().chain(counter) {
-            if let Some((Var::Scalar(ty), _)) = self.lookup(x) {
-                self.region().defs.insert(x.clone(), Val { op: Operand::Scalar(x.clone()), ty: ty.scalar, ap: ty.ap });
-            }
-        }
-        let outer_writes = self.outer_writes(&body_cx, &body, var.as_deref());
-        self.bind_ops(&mut body, &frame.directives.bind_ops);
-        let l = Loop { id, label, var, loc, trip, body, directives: frame.directives, carried, outer_writes };
-        self.region().nodes.push(IrNode::Loop(l));
-        self.depth -= 3;
-    }
-
-    /// Scalars written in a loop's body (`cx`, `body`; its scope already closed) that are
-    /// declared outside it, loop counters excepted (Merlin's coarse-grained parallel pass
-    /// skips those too: they are rewritten per copy).
-    fn outer_writes(&self, cx: &RegionCx, body: &Region, var: Option<&str>) -> Vec<String> {
-        let mut counters: Vec<&str> = var.into_iter().collect();
-        body.visit_loops(&mut |l| counters.extend(l.var.as_deref()));
-        let mut out: Vec<String> = Vec::new();
-        for x in &cx.written {
-            let root = super::expr::scalar_root(x);
-            if !counters.contains(&root) && self.lookup(root).is_some() && !out.iter().any(|o| o == root) {
-                out.push(root.to_string());
-            }
-        }
-        out
-    }
-
-    /// Induction variable, trip count and value range of a loop header.
-    fn loop_header(&mut self, n: Node) -> (Option<String>, TripCount, Option<(i64, i64)>) {
-        match n.kind() {
-            "for_statement" => super::trip::for_header(self, n),
-            "while_statement" => super::trip::while_header(self, n),
-            "for_range_loop" => {
-                let var = n.field("declarator").and_then(|d| unwrap_declarator(d, self.src).name);
-                if let Some(v) = &var {
-                    self.declare(v.clone(), Var::Scalar(TyInfo::scalar(ScalarType::I32)));
-                }
-                let elems = n.field("right").and_then(|r| match self.lookup(self.text(r)) {
-                    Some((Var::Array(id, _), _)) => self.arrays[id.0 as usize].dims.first().copied().flatten(),
-                    _ => None,
-                });
-                match elems {
-                    Some(e) => (var, TripCount::constant(e), None),
-                    None => (var, TripCount::unknown(), None),
-                }
-            }
-            _ => (None, TripCount::unknown(), None),
-        }
-    }
-}
-
-/// Apply a loop pragma to a loop's directives.
-pub fn apply_loop(d: &mut LoopDirectives, p: &Pragma) {
-    match (p.dialect, p.name.as_str()) {
-        (_, "PIPELINE") => d.pipeline = Some(p.pipeline()),
-        (Some(Dialect::Hls), "UNROLL") | (Some(Dialect::Accel), "PARALLEL") => d.unroll = Some(p.unroll()),
-        (_, "LOOP_FLATTEN") => d.flatten = Some(p.toggle()),
-        (_, "LOOP_TRIPCOUNT") => d.tripcount = Some(p.tripcount()),
-        (Some(Dialect::Accel), "TILE") | (Some(Dialect::Accel), "LOOP_TILE") => d.tile = p.tile(),
-        (_, "DATAFLOW") => d.dataflow = Some(p.loc),
-        (_, "DEPENDENCE") => d.dependences.push(p.dependence()),
-        (_, "LATENCY") => d.latency = Some(p.latency()),
-        (_, "BIND_OP") => d.bind_ops.push(p.bind_op()),
-        _ => {}
-    }
 }

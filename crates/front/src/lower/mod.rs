@@ -4,12 +4,14 @@
 
 mod binds;
 mod consts;
+mod control;
 mod trip;
 mod deps;
 mod access;
 mod call;
 mod expr;
 mod narrow;
+mod pragmas;
 mod func;
 mod specialize;
 pub mod types;
@@ -66,7 +68,7 @@ pub fn lower(units: &[(PpOutput, Tree)], files: &[String], top: &str) -> Result<
         match item {
             Item::Pragma { unit, node } => {
                 let pp = &units[*unit].0;
-                let p = func::pragma_of(*node, &pp.text, pp);
+                let p = pragmas::pragma_of(*node, &pp.text, pp);
                 let target = match p.class() {
                     pragma::Class::NextFunction => {
                         next_kernel_flag = Some(kernel.pragmas.len());
@@ -217,7 +219,7 @@ impl<'t> Collect<'_, 't> {
             "struct_specifier" | "class_specifier" | "union_specifier" => self.struct_def(n),
             "enum_specifier" => self.enum_def(n),
             "declaration" => self.declaration(n),
-            "preproc_call" if func::is_pragma(n, self.src) => self.items.push(Item::Pragma { unit: self.unit, node: n }),
+            "preproc_call" if pragmas::is_pragma(n, self.src) => self.items.push(Item::Pragma { unit: self.unit, node: n }),
             "expression_statement" | "comment" | "using_declaration" | "static_assert_declaration" | "ERROR" => {}
             _ => {}
         }

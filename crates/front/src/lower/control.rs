@@ -15,13 +15,16 @@ use std::collections::HashMap;
 use tree_sitter::Node;
 
 impl<'a> FnCx<'a> {
+    /// The value of a statement's condition: `if (x)`, `switch (x)`, `while (x)` wrap it in a
+    /// parenthesized node.
+    fn condition(&mut self, c: Node) -> Val {
+        self.expr(c.field("value").unwrap_or(c))
+    }
+
     #[inline(never)]
     pub(super) fn if_stmt(&mut self, n: Node) {
         let loc = self.loc(n);
-        let cond = n.field("condition").map(|c| {
-            let inner = c.field("value").unwrap_or(c);
-            self.expr(inner)
-        });
+        let cond = n.field("condition").map(|c| self.condition(c));
         let cond_id = match cond.as_ref().map(|c| &c.op) {
             Some(Operand::Op(id)) => Some(*id),
             Some(Operand::Int(k)) => {
@@ -101,10 +104,7 @@ impl<'a> FnCx<'a> {
     #[inline(never)]
     pub(super) fn switch_stmt(&mut self, n: Node) {
         let loc = self.loc(n);
-        let cond = n.field("condition").map(|c| {
-            let inner = c.field("value").unwrap_or(c);
-            self.expr(inner)
-        });
+        let cond = n.field("condition").map(|c| self.condition(c));
         let Some(body) = n.field("body") else { return };
         let mut c = body.walk();
         let cases: Vec<Node> = body.named_children(&mut c).filter(|x| x.kind() == "case_statement").collect();
@@ -172,8 +172,7 @@ impl<'a> FnCx<'a> {
                 // A counted test is the loop's counter, as in a `for` header; other tests are
                 // work in the body.
                 if let Some(c) = n.field("condition").filter(|_| var.is_none()) {
-                    let inner = c.field("value").unwrap_or(c);
-                    self.expr(inner);
+                    self.condition(c);
                 }
                 if let Some(b) = n.field("body") {
                     self.block_items(b);

@@ -434,7 +434,7 @@ impl<'a> Planner<'a> {
 /// its copies get their own banks: cyclic by the factor on each dimension the loop variable
 /// indexes.
 pub(crate) fn merlin_partitions(f: &Function, plans: &Plans, prof: &Profile) -> Vec<PartitionRequest> {
-    copy_partitions(
+    let mut requests = copy_partitions(
         f,
         plans,
         prof,
@@ -443,7 +443,35 @@ pub(crate) fn merlin_partitions(f: &Function, plans: &Plans, prof: &Profile) -> 
         |l| prof.merlin.partition_flattened || l.directives.unroll.as_ref().is_some_and(|u| !u.off && u.factor.is_none_or(|f| f > 1)),
         // Merlin gives up partitioning beyond a factor (the copies then share banks).
         |_, factor| factor <= prof.merlin.max_partition,
-    )
+    );
+    if prof.merlin.memory_coalescing {
+        requests.extend(bus_partitions(f, prof));
+    }
+    requests
+}
+
+/// The partitions Merlin's memory coalescing gives the burst buffer of each top-level array
+/// (`AddPartitionPragma`): with `e` elements per bus word, the innermost dimensions that hold
+/// fewer than `e` elements together are split completely, and the next one cyclically by what
+/// is left of `e`. `plan_arrays` merges them with the PARALLEL requests (the larger factor).
+fn bus_partitions(f: &Function, prof: &Profile) -> Vec<PartitionRequest> {
+    let bus_bits = prof.merlin.bus_bytes * 8;
+    let mut out = Vec::new();
+    for (i, a) in f.arrays.iter().enumerate().filter(|(_, a)| a.kind == ArrayKind::Param) {
+        let Some(elements) = crate::transfer::bus_word_elements(a, bus_bits) else { continue };
+        let mut inner = 1u64;
+        for (d, extent) in a.dims.iter().enumerate().rev() {
+            let extent = extent.unwrap_or(1);
+            if inner * extent < elements {
+                out.push((i as u32, d, extent));
+                inner *= extent;
+            } else {
+                out.push((i as u32, d, elements / inner));
+                break;
+            }
+        }
+    }
+    out
 }
 
 /// Vitis's throughput-driven partitioning (`config_array_partition -throughput_driven auto`,

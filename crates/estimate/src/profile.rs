@@ -162,6 +162,15 @@ pub struct MerlinRules {
     /// unroll (false).
     #[serde(default = "yes")]
     pub partial_coarse_parallel: bool,
+    /// Merlin's memory coalescing (`bitwidth_opt`): each top-level array's port is widened to
+    /// the bus where its innermost dimensions tile whole bus words, to the widest power-of-two
+    /// share that they tile otherwise, and left one element wide where none fits; its burst
+    /// buffer is partitioned to match (cyclically on the innermost dimensions by the elements
+    /// a word carries, `AddPartitionPragma`), merged with the partitions PARALLEL asks for
+    /// (the larger factor per dimension). Off: every port moves `bus_bytes` per beat and only
+    /// PARALLEL partitions.
+    #[serde(default)]
+    pub memory_coalescing: bool,
     /// Whether Merlin's `TILE` refills on-chip buffers of the top-level arrays the tiled loop's
     /// variable indexes once per tile (a burst set-up per tile, array and direction).
     #[serde(default)]

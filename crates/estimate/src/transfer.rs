@@ -1,10 +1,11 @@
 //! Merlin's off-chip transfers of the top function's arrays: bursts in before the compute and
 //! out after it, once for the kernel, or once per tile of a `TILE` / per group of coarse-grained
-//! `PARALLEL` copies where their buffers are refilled (`⌈bytes / bus⌉ + burst set-up` each).
+//! `PARALLEL` copies where their buffers are refilled (`⌈bytes / port width⌉ + burst set-up`
+//! each), and the port width Merlin's memory coalescing gives each array.
 
 use crate::profile::Profile;
 use crate::plan::collect_accesses;
-use hlsseek_ir::{ArrayKind, Function, Loop, Region};
+use hlsseek_ir::{Array, ArrayKind, Function, Loop, Region};
 
 /// Merlin `TILE FACTOR=t` on `l` (with `merlin.tile_buffers`): each tile gets on-chip buffers
 /// for the top-level arrays that `l`'s variable indexes, filled (and written back) by one burst
@@ -60,7 +61,7 @@ fn param_bursts(f: &Function, r: &Region, var: Option<&str>, share: (u64, u64), 
             continue;
         }
         let bytes = (bits / 8).saturating_mul(share.0) / share.1.max(1);
-        cycles += (bytes.div_ceil(m.bus_bytes.max(1)) + m.burst_overhead) * (rd as u64 + wr as u64);
+        cycles += (bytes.div_ceil(port_bytes(a, prof)) + m.burst_overhead) * (rd as u64 + wr as u64);
     }
     (cycles, arrays)
 }
@@ -76,4 +77,53 @@ fn scan_rw(r: &Region, array: u32, var: Option<&str>, rd: &mut bool, wr: &mut bo
             }
         }
     });
+}
+
+/// Bytes one beat of `a`'s port moves: the full bus where Merlin's memory coalescing fits the
+/// array to it, a narrower power-of-two share where the innermost dimensions only tile
+/// narrower words, one element where none fits ([`bus_word_elements`]).
+fn port_bytes(a: &Array, prof: &Profile) -> u64 {
+    let m = &prof.merlin;
+    if !m.memory_coalescing {
+        return m.bus_bytes.max(1);
+    }
+    let element = (a.elem.bits() as u64).div_ceil(8).max(1);
+    bus_word_elements(a, m.bus_bytes * 8).map_or(element, |e| e * element).clamp(1, m.bus_bytes.max(1))
+}
+
+/// Elements of `a` one bus word carries once Merlin's memory coalescing widens its port to
+/// `bus_bits` (source-opt `bitwidth_opt`, memory_coalescing_xilinx.cpp). A buffer of more than
+/// one dimension needs its innermost dimensions to tile whole words: the width is halved until
+/// they do, and a buffer that no width of two or more elements fits keeps its element-wide
+/// port (None), as does an array of unknown extent or one wider than half the bus.
+pub(crate) fn bus_word_elements(a: &Array, bus_bits: u64) -> Option<u64> {
+    let bits = a.elem.bits() as u64;
+    let dims: Vec<u64> = a.dims.iter().map(|d| d.filter(|&n| n > 0)).collect::<Option<_>>()?;
+    let mut elements = bus_bits.checked_div(bits)?;
+    if elements < 2 {
+        return None;
+    }
+    if dims.len() <= 1 {
+        return Some(elements);
+    }
+    let aligned = |ne: u64| {
+        let mut total = 1u64;
+        for &e in dims.iter().rev() {
+            total = total.saturating_mul(e);
+            if total >= ne {
+                return total.is_multiple_of(ne);
+            }
+            if !ne.is_multiple_of(total) {
+                return false;
+            }
+        }
+        false
+    };
+    while elements >= 2 {
+        if aligned(elements) {
+            return Some(elements);
+        }
+        elements /= 2;
+    }
+    None
 }

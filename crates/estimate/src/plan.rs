@@ -432,7 +432,8 @@ impl<'a> Planner<'a> {
 
 /// Merlin partitions the arrays a `PARALLEL` (or fully unrolled) loop reads and writes so that
 /// its copies get their own banks: cyclic by the factor on each dimension the loop variable
-/// indexes.
+/// indexes; with `merlin.memory_coalescing`, each top-level array's burst buffer also to the
+/// bus word ([`bus_partitions`]).
 pub(crate) fn merlin_partitions(f: &Function, plans: &Plans, prof: &Profile) -> Vec<PartitionRequest> {
     let mut requests = copy_partitions(
         f,

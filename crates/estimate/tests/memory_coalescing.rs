@@ -1,7 +1,7 @@
-//! Merlin's memory coalescing partitions each top-level array's burst buffer to the width of
-//! the 512-bit bus (`merlin.memory_coalescing`): innermost dimensions cyclically by the elements a
-//! bus word carries, the width halved until they tile whole words, merged with what PARALLEL
-//! asks for (the larger factor per dimension).
+//! Merlin's memory coalescing (`merlin.memory_coalescing`): each top-level array's port takes
+//! the 512-bit bus, halved until the array's innermost dimensions tile whole words, and its
+//! burst buffer is partitioned to match (innermost dimensions cyclically by the elements a word
+//! carries), merged with what PARALLEL asks for (the larger factor per dimension).
 
 use hlsseek_estimate::{estimate, Profile};
 use hlsseek_front::{parse_kernel, FrontOptions, SourceFile};

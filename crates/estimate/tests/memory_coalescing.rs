@@ -3,7 +3,7 @@
 //! burst buffer is partitioned to match (innermost dimensions cyclically by the elements a word
 //! carries), merged with what PARALLEL asks for (the larger factor per dimension).
 
-use hlsseek_estimate::{estimate, Profile};
+use hlsseek_estimate::{estimate, Estimate, Profile};
 use hlsseek_front::{parse_kernel, FrontOptions, SourceFile};
 use hlsseek_qor::MemoryReport;
 
@@ -26,11 +26,16 @@ void k(double a[64][64], double b[40][70], double c[45][45], float d[4][4], doub
 }
 "#;
 
-fn memories(coalescing: bool) -> Vec<MemoryReport> {
-    let k = parse_kernel(&[SourceFile { name: "k.c".into(), text: KERNEL.into() }], "k", &FrontOptions::default()).unwrap();
+/// `text`'s top `top` estimated on the vu9p, with or without memory coalescing.
+fn estimate_vu9p(text: &str, top: &str, coalescing: bool) -> Estimate {
+    let k = parse_kernel(&[SourceFile { name: format!("{top}.c"), text: text.into() }], top, &FrontOptions::default()).unwrap();
     let mut p = Profile::builtin("vu9p").unwrap();
     p.merlin.memory_coalescing = coalescing;
-    estimate(&k, &p, None).unwrap().memories
+    estimate(&k, &p, None).unwrap()
+}
+
+fn memories(coalescing: bool) -> Vec<MemoryReport> {
+    estimate_vu9p(KERNEL, "k", coalescing).memories
 }
 
 fn partition<'a>(m: &'a [MemoryReport], name: &str) -> &'a [String] {
@@ -65,12 +70,8 @@ fn without_the_rule_only_parallel_partitions() {
 
 /// Latency of `text`'s top `t` on the vu9p with and without memory coalescing.
 fn latencies(text: &str) -> (u64, u64) {
-    let k = parse_kernel(&[SourceFile { name: "t.c".into(), text: text.into() }], "t", &FrontOptions::default()).unwrap();
-    let mut p = Profile::builtin("vu9p").unwrap();
-    let on = estimate(&k, &p, None).unwrap().qor.latency.max.unwrap();
-    p.merlin.memory_coalescing = false;
-    let off = estimate(&k, &p, None).unwrap().qor.latency.max.unwrap();
-    (on, off)
+    let latency = |coalescing| estimate_vu9p(text, "t", coalescing).qor.latency.max.unwrap();
+    (latency(true), latency(false))
 }
 
 #[test]

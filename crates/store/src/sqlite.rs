@@ -22,6 +22,27 @@ pub struct SqliteStore {
     conn: Mutex<Connection>,
 }
 
+/// Run `op` again while SQLite answers "database is locked", for up to [`BUSY_TIMEOUT`].
+///
+/// The busy timeout does not cover every lock: switching a new file to WAL needs an exclusive
+/// lock, and SQLite answers SQLITE_BUSY at once, without calling the busy handler, when a
+/// connection holding a shared lock would otherwise deadlock with another process that is
+/// switching too (several processes creating one store at the same moment). Backing off and
+/// starting the statement again is the documented way out of that deadlock.
+fn retry_while_busy<T>(mut op: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+    let mut pause = Duration::from_millis(1);
+    loop {
+        match op() {
+            Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) && std::time::Instant::now() < deadline => {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(50));
+            }
+            other => return other,
+        }
+    }
+}
+
 impl SqliteStore {
     /// Open (creating if needed) the store at `path` and migrate it to the current schema.
     pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
@@ -39,7 +60,8 @@ impl SqliteStore {
         // WAL: readers and one writer proceed together across processes. NORMAL sync is
         // durable against a crashed or killed process (the case that matters here); a power
         // cut can lose the last commits but never corrupts the file.
-        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(open_err)?;
+        let mode: String =
+            retry_while_busy(|| conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))).map_err(open_err)?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(StoreError::Corrupt { location, message: format!("cannot switch to WAL journal (got `{mode}`)") });
         }

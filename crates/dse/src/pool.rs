@@ -152,7 +152,7 @@ impl Pool {
         };
         // The estimator's view is a feature of the proxy; an unknown part falls back to the
         // part the proxy was trained on rather than losing the feature.
-        let profile = Profile::builtin(&enc.part).or_else(|_| Profile::builtin("vu9p")).ok();
+        let profile = enc.tool.profile(&enc.part).or_else(|_| enc.tool.profile("vu9p")).ok();
         let prepared: Vec<std::result::Result<Candidate, String>> = points
             .par_iter()
             .map(|p| {

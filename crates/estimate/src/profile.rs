@@ -1,5 +1,7 @@
 //! Device/clock profiles: capacities, memory geometry, control and interface overheads and the
 //! operator table, read from the TOML files under `profiles/` (embedded with `include_str!`).
+//! A profile models one part under one tool release; a profile for another release of the same
+//! part names its `base` and overrides only what that release does differently.
 //! Also resolves the operator table at one clock period into an [`OpTable`].
 
 use crate::EstimateError;
@@ -9,6 +11,7 @@ use serde::{Deserialize, Serialize};
 const BUILTIN: &[(&str, &str)] = &[
     ("xcu280", include_str!("../profiles/xcu280.toml")),
     ("vu9p", include_str!("../profiles/vu9p.toml")),
+    ("vu9p-sdx2018", include_str!("../profiles/vu9p-sdx2018.toml")),
 ];
 
 /// A device/clock profile (operator latencies and costs, memory geometry, capacities), loaded
@@ -21,6 +24,10 @@ pub struct Profile {
     pub part: String,
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// The tool release whose behaviour the profile models (`vitis-2020.2`, `sdx-2018.3`):
+    /// the same part under two releases can need two profiles ([`Profile::builtin_for`]).
+    #[serde(default)]
+    pub tool: Option<String>,
     pub family: String,
     /// Clock period the profile is meant for when the caller gives none, in ns.
     pub default_clock_ns: f64,
@@ -341,6 +348,22 @@ impl Profile {
         Err(EstimateError::UnknownPart(part.to_string(), known.join(", ")))
     }
 
+    /// The shipped profile of `part` for the tool `release` (as a profile's `tool` names it):
+    /// the part's profile for that release when one is shipped, else the part's first profile,
+    /// so a release no profile models gets the default model of its part.
+    pub fn builtin_for(part: &str, release: Option<&str>) -> Result<Profile, EstimateError> {
+        let default = Profile::builtin(part)?;
+        let Some(release) = release.filter(|r| default.tool.as_deref() != Some(*r)) else { return Ok(default) };
+        for (name, _) in BUILTIN {
+            if let Ok(p) = Profile::builtin(name) {
+                if p.part == default.part && p.tool.as_deref() == Some(release) {
+                    return Ok(p);
+                }
+            }
+        }
+        Ok(default)
+    }
+
     /// A profile from TOML text (same schema as the shipped files).
     pub fn from_toml_str(text: &str) -> Result<Profile, EstimateError> {
         Profile::parse(text, "<string>")
@@ -353,7 +376,27 @@ impl Profile {
     }
 
     fn parse(text: &str, origin: &str) -> Result<Profile, EstimateError> {
-        let p: Profile = toml::from_str(text).map_err(|e| EstimateError::BadProfile(origin.to_string(), e.to_string()))?;
+        let bad = |m: String| EstimateError::BadProfile(origin.to_string(), m);
+        let mut table: toml::Table = toml::from_str(text).map_err(|e| bad(e.to_string()))?;
+        if let Some(base) = table.remove("base") {
+            let base = base.as_str().ok_or_else(|| bad("`base` must name a shipped profile".into()))?;
+            let (_, base_text) = BUILTIN
+                .iter()
+                .find(|(name, _)| *name == base)
+                .ok_or_else(|| bad(format!("`base = \"{base}\"` is not a shipped profile (known: {})", Profile::parts().join(", "))))?;
+            let mut merged: toml::Table = toml::from_str(base_text).map_err(|e| bad(format!("base `{base}`: {e}")))?;
+            if table.get("name").is_none() || table.get("name") == merged.get("name") {
+                return Err(bad(format!("a profile built on `{base}` needs a `name` of its own")));
+            }
+            if merged.contains_key("base") {
+                return Err(bad(format!("base `{base}` has a base itself; one level only")));
+            }
+            // The base's aliases name the base: a derived profile answers to its own only.
+            merged.remove("aliases");
+            merge_tables(&mut merged, table);
+            table = merged;
+        }
+        let p: Profile = table.try_into().map_err(|e: toml::de::Error| bad(e.to_string()))?;
         p.validate().map_err(|m| EstimateError::BadProfile(origin.to_string(), m))?;
         Ok(p)
     }
@@ -392,6 +435,19 @@ impl Profile {
         }
         let device = self.part.split('-').next().unwrap_or("").to_ascii_lowercase();
         q.split('-').next() == Some(device.as_str())
+    }
+}
+
+/// Lay `over` onto `base`: tables merge key by key, any other value (arrays included: an
+/// `[[ops]]` list given is the whole list) replaces the base's.
+fn merge_tables(base: &mut toml::Table, over: toml::Table) {
+    for (key, value) in over {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge_tables(b, o),
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
     }
 }
 
@@ -573,6 +629,44 @@ mod tests {
             }
             other => panic!("expected UnknownPart, got {other:?}"),
         }
+    }
+
+    /// A release's profile is its base with the keys it gives: nested tables merge key by key,
+    /// the base's aliases stay with the base, and the part's default stays the base.
+    #[test]
+    fn a_release_profile_overrides_its_base_key_by_key() {
+        let base = Profile::builtin("vu9p").unwrap();
+        let old = Profile::builtin("vu9p-sdx2018").unwrap();
+        assert_eq!(old.part, base.part);
+        assert_eq!(old.tool.as_deref(), Some("sdx-2018.3"));
+        assert_ne!(old.memory.lutram_max_bits, base.memory.lutram_max_bits);
+        let mut same = old.clone();
+        same.name = base.name.clone();
+        same.aliases = base.aliases.clone();
+        same.tool = base.tool.clone();
+        same.memory.lutram_max_bits = base.memory.lutram_max_bits;
+        assert_eq!(same, base, "only the keys the release gives differ");
+        assert_eq!(Profile::builtin("xcvu9p-flgb2104-2-i").unwrap().name, "vu9p");
+        assert_eq!(Profile::builtin("vu9p-2018.3").unwrap().name, "vu9p-sdx2018");
+        assert_eq!(Profile::builtin_for("xcvu9p", Some("sdx-2018.3")).unwrap().name, "vu9p-sdx2018");
+        assert_eq!(Profile::builtin_for("xcvu9p", Some("vitis-2020.2")).unwrap().name, "vu9p");
+        // A release no profile models gets the part's default; another part is never chosen.
+        assert_eq!(Profile::builtin_for("xcvu9p", Some("vitis-2024.1")).unwrap().name, "vu9p");
+        assert_eq!(Profile::builtin_for("xcvu9p", None).unwrap().name, "vu9p");
+        assert_eq!(Profile::builtin_for("xcu280", Some("sdx-2018.3")).unwrap().name, "xcu280");
+    }
+
+    #[test]
+    fn a_user_profile_can_build_on_a_shipped_one_and_bad_bases_are_refused() {
+        let p = Profile::from_toml_str("base = \"xcu280\"\nname = \"mine\"\n[memory]\nlutram_max_bits = 64\n").unwrap();
+        assert_eq!((p.name.as_str(), p.part.as_str(), p.memory.lutram_max_bits), ("mine", "xcu280-fsvh2892-2L-e", 64));
+        assert!(p.aliases.is_empty());
+        let err = |text: &str| Profile::from_toml_str(text).unwrap_err().to_string();
+        assert!(err("base = \"zynq\"\nname = \"x\"").contains("not a shipped profile"));
+        assert!(err("base = \"vu9p\"\n[memory]\nlutram_max_bits = 64").contains("needs a `name` of its own"));
+        assert!(err("base = \"vu9p\"\nname = \"vu9p\"").contains("needs a `name` of its own"));
+        assert!(err("base = 3\nname = \"x\"").contains("must name a shipped profile"));
+        assert!(err("base = \"vu9p\"\nname = \"x\"\n[memory]\nlutram_max_bits = \"many\"").contains("lutram_max_bits"));
     }
 
     /// A profile without `div_const` or `fp_convert` rows prices those classes as their stand-ins.

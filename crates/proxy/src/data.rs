@@ -6,7 +6,6 @@ use crate::error::Result;
 use crate::graph::{DesignGraph, ToolVersion};
 use crate::rng::Rng;
 use hlsseek_datasets::hlsyn::{self, Hlsyn};
-use hlsseek_estimate::Profile;
 use hlsseek_front::{DesignSpace, FrontOptions};
 use hlsseek_qor::pareto::{self, Dominance};
 use hlsseek_qor::Qor;
@@ -171,11 +170,10 @@ pub struct LoadReport {
 }
 
 /// Load HLSyn `versions` from `root`: every valid record with complete numbers, rendered,
-/// parsed, estimated on the VU9P at 250 MHz and encoded. `progress(done, total)` is called as
+/// parsed, estimated on the VU9P at 250 MHz (the profile of the version's tool release) and encoded. `progress(done, total)` is called as
 /// designs finish. Records that fail to parse are counted and skipped, not fatal.
 pub fn load_hlsyn(root: &Path, versions: &[&str], progress: &(dyn Fn(usize, usize) + Sync)) -> Result<(Vec<Task>, LoadReport)> {
     let ds = Hlsyn::open(root)?;
-    let profile = Profile::builtin("vu9p")?;
     let opts = FrontOptions::default();
     let mut report = LoadReport::default();
     let mut jobs = Vec::new();
@@ -212,6 +210,8 @@ pub fn load_hlsyn(root: &Path, versions: &[&str], progress: &(dyn Fn(usize, usiz
     let mut tasks = Vec::new();
     for (name, version, top, space, records) in &jobs {
         let tool = ToolVersion::parse(version);
+        // Each release's results are estimated with the profile of that release.
+        let profile = tool.profile(hlsyn::PART)?;
         let results: Vec<std::result::Result<(Design, bool), String>> = records
             .par_iter()
             .map(|(key, point, qor)| {

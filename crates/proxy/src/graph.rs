@@ -117,6 +117,21 @@ impl ToolVersion {
             _ => ToolVersion::Other,
         }
     }
+
+    /// The release as the estimator's device profiles name it (`Profile::tool`).
+    pub fn release(self) -> Option<&'static str> {
+        match self {
+            ToolVersion::V18 => Some("sdx-2018.3"),
+            ToolVersion::V20 => Some("vitis-2020.2"),
+            ToolVersion::Other => None,
+        }
+    }
+
+    /// The estimator's shipped profile of `part` under this release (the part's default where
+    /// no profile models the release).
+    pub fn profile(self, part: &str) -> Result<hlsseek_estimate::Profile, hlsseek_estimate::EstimateError> {
+        hlsseek_estimate::Profile::builtin_for(part, self.release())
+    }
 }
 
 /// Graph-level features: `[log2 latency, log2 LUT, log2 FF, log2 DSP, log2 BRAM, log2 II,

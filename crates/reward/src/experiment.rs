@@ -13,7 +13,6 @@
 use crate::math::{rewards, Relation};
 use crate::scorer::{agrees, Candidate, GroupScore, GroupScorer};
 use hlsseek_datasets::hlsyn::{Hlsyn, CLOCK_NS, PART};
-use hlsseek_estimate::Profile;
 use hlsseek_front::{DesignSpace, FrontOptions};
 use hlsseek_proxy::{Rng, ToolVersion};
 use hlsseek_qor::pareto::Dominance;
@@ -44,10 +43,10 @@ pub struct StreamKernel {
 /// backend answers: over-capacity points come back as failures).
 pub fn load_hlsyn_stream(root: &std::path::Path, version: &str, kernels: &[String]) -> crate::Result<Vec<StreamKernel>> {
     let ds = Hlsyn::open(root)?;
-    let profile = Profile::builtin("vu9p").map_err(|e| crate::RewardError::Invalid(e.to_string()))?;
+    let tool = ToolVersion::parse(version);
+    let profile = tool.profile(PART).map_err(|e| crate::RewardError::Invalid(e.to_string()))?;
     let opts = FrontOptions::default();
     let label = format!("hlsyn-{version}");
-    let tool = ToolVersion::parse(version);
     let mut out = Vec::new();
     for name in kernels {
         let k = ds.kernel(version, name)?;

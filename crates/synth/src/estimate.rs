@@ -11,11 +11,14 @@ pub struct EstimateBackend {
     /// A device profile used for every request instead of the shipped one its part names
     /// (calibrating a profile), with a fingerprint of its text for the version.
     profile: Option<(Profile, String)>,
+    /// The tool release whose shipped profile of the request's part to use
+    /// ([`Profile::builtin_for`]); `None` is the part's default profile.
+    release: Option<String>,
 }
 
 impl EstimateBackend {
     pub fn new(options: FrontOptions) -> EstimateBackend {
-        EstimateBackend { options, target: Target { part: "xcu280-fsvh2892-2L-e".into(), clock_ns: 10.0 }, profile: None }
+        EstimateBackend { options, target: Target { part: "xcu280-fsvh2892-2L-e".into(), clock_ns: 10.0 }, profile: None, release: None }
     }
 
     /// Estimate every request with the profile in `toml` (a profile file's text), whatever
@@ -25,6 +28,12 @@ impl EstimateBackend {
         let profile = Profile::from_toml_str(toml)?;
         let fingerprint = blake3::hash(toml.as_bytes()).to_hex()[..16].to_string();
         Ok(EstimateBackend { profile: Some((profile, fingerprint)), ..self })
+    }
+
+    /// Estimate with the shipped profiles for the tool `release` (`sdx-2018.3`: the older
+    /// release's differences), where the request's part has one. The version names the release.
+    pub fn with_release(self, release: Option<&str>) -> EstimateBackend {
+        EstimateBackend { release: release.map(str::to_string), ..self }
     }
 
     fn run(&self, req: &SynthRequest) -> Result<QorReport, SynthFailure> {
@@ -39,7 +48,7 @@ impl EstimateBackend {
         let profile = match &self.profile {
             Some((p, _)) => p,
             None => {
-                builtin = Profile::builtin(&req.part).map_err(|e| SynthFailure::new(FailureKind::Unsupported, e.to_string()))?;
+                builtin = Profile::builtin_for(&req.part, self.release.as_deref()).map_err(|e| SynthFailure::new(FailureKind::Unsupported, e.to_string()))?;
                 &builtin
             }
         };
@@ -72,9 +81,10 @@ impl Backend for EstimateBackend {
     /// The workspace version and a fingerprint of the model's sources (build.rs): the model
     /// changes between releases too, and the store must not serve an older model's answers.
     fn version(&self) -> String {
-        match &self.profile {
-            Some((_, fingerprint)) => format!("hlsseek-estimate {MODEL_VERSION} profile {fingerprint}"),
-            None => format!("hlsseek-estimate {MODEL_VERSION}"),
+        match (&self.profile, &self.release) {
+            (Some((_, fingerprint)), _) => format!("hlsseek-estimate {MODEL_VERSION} profile {fingerprint}"),
+            (None, Some(release)) => format!("hlsseek-estimate {MODEL_VERSION} release {release}"),
+            (None, None) => format!("hlsseek-estimate {MODEL_VERSION}"),
         }
     }
 
@@ -119,5 +129,28 @@ mod tests {
         assert!(own.starts_with(&shipped) && own.contains(" profile "), "{own}");
         assert_ne!(own, other);
         assert!(EstimateBackend::default().with_profile_text("name = 1").is_err());
+    }
+
+    /// A release picks that release's profile of the request's part (SDx 2018.3 builds 1-Kbit
+    /// banks in block RAM where Vitis uses LUTRAM) and names itself in the version; a part with
+    /// no profile for the release keeps its own.
+    #[test]
+    fn a_release_picks_its_profile_and_names_itself() {
+        let text = "void k(int in[256], int out[256]) {\n  int buf[256];\n#pragma HLS array_partition variable=buf cyclic factor=8\n  for (int i = 0; i < 256; i++) buf[i] = in[i] * 3;\n  for (int i = 0; i < 256; i++) out[i] = buf[255 - i];\n}\n";
+        let req = |part: &str| SynthRequest {
+            files: vec![hlsseek_front::SourceFile { name: "k.c".into(), text: text.into() }],
+            top: "k".into(),
+            part: part.into(),
+            clock_ns: 4.0,
+        };
+        let bram = |b: &EstimateBackend, part: &str| b.synthesize(&req(part)).result.unwrap().qor.resources.bram;
+        let vitis = EstimateBackend::default();
+        let sdx = EstimateBackend::default().with_release(Some("sdx-2018.3"));
+        // Eight banks of 32 words × 32 bits: LUTRAM under Vitis, one BRAM18K each under SDx.
+        assert_eq!(bram(&vitis, "xcvu9p"), 0);
+        assert_eq!(bram(&sdx, "xcvu9p"), 8);
+        assert_eq!(bram(&sdx, "xcu280"), bram(&vitis, "xcu280"));
+        assert!(sdx.version().ends_with(" release sdx-2018.3"), "{}", sdx.version());
+        assert_ne!(sdx.version(), vitis.version());
     }
 }

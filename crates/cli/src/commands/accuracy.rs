@@ -5,6 +5,7 @@ use crate::output::{print_json, table};
 use anyhow::{Context, Result};
 use hlsseek_synth::accuracy::{evaluate, forgehls_dataset, hlsyn_dataset, summarise, write_designs, Report};
 use hlsseek_synth::estimate::EstimateBackend;
+use hlsseek_proxy::ToolVersion;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
 
@@ -30,7 +31,8 @@ pub enum AccuracyCommand {
 #[derive(clap::Args)]
 pub struct OutputArgs {
     /// Estimate with this device profile (TOML, the format of `crates/estimate/profiles`)
-    /// instead of the shipped one of the dataset's part: for calibrating a profile.
+    /// instead of the shipped one of the dataset's part and tool release: for calibrating a
+    /// profile (`base = "vu9p"` builds on a shipped one).
     #[arg(long, value_name = "FILE.toml")]
     profile: Option<PathBuf>,
     #[arg(long)]
@@ -42,9 +44,11 @@ pub struct OutputArgs {
 }
 
 pub fn run(cmd: AccuracyCommand) -> Result<u8> {
-    let (dataset, out) = match cmd {
-        AccuracyCommand::Forgehls { path, out } => (forgehls_dataset(&path)?, out),
-        AccuracyCommand::Hlsyn { dir, version, out } => (hlsyn_dataset(&dir, &version)?, out),
+    // HLSyn's versions come from two tool releases; each is estimated with its release's
+    // profile. ForgeHLS names no release: the part's default profile.
+    let (dataset, out, release) = match cmd {
+        AccuracyCommand::Forgehls { path, out } => (forgehls_dataset(&path)?, out, None),
+        AccuracyCommand::Hlsyn { dir, version, out } => (hlsyn_dataset(&dir, &version)?, out, ToolVersion::parse(&version).release()),
     };
     let bar = ProgressBar::new(dataset.cases.len() as u64);
     bar.set_style(
@@ -56,7 +60,7 @@ pub fn run(cmd: AccuracyCommand) -> Result<u8> {
             let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
             EstimateBackend::default().with_profile_text(&text).with_context(|| format!("profile {}", path.display()))?
         }
-        None => EstimateBackend::default(),
+        None => EstimateBackend::default().with_release(release),
     };
     let outcomes = evaluate(&backend, &dataset.cases, &|| bar.inc(1));
     bar.finish_and_clear();

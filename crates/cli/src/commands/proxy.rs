@@ -3,7 +3,6 @@
 
 use crate::output::{print_json, table};
 use anyhow::{Context, Result};
-use hlsseek_estimate::Profile;
 use crate::input::load_sources;
 use hlsseek_proxy::data::{all_pairs, family, heldout_pairs, load_hlsyn, split_points, Task};
 use hlsseek_proxy::metrics::{evaluate, Metrics};
@@ -392,8 +391,8 @@ fn update_cmd(dir: &Path, kernel: &str, model: Option<PathBuf>, out: Option<Path
 #[allow(clippy::too_many_arguments)]
 fn compare_cmd(a: &Path, b: &Path, top: &str, part: &str, clock: Option<f64>, tool: &str, model: Option<PathBuf>, passes: usize, seed: u64, json: bool) -> Result<u8> {
     let model = model_or_shipped(model)?;
-    let profile = Profile::builtin(part)?;
     let tool = ToolVersion::parse(tool);
+    let profile = tool.profile(part)?;
     let graph = |path: &Path| -> Result<hlsseek_proxy::DesignGraph> {
         let (files, opts) = load_sources(&[path.to_path_buf()])?;
         let p = prepare(&files, top, &opts, Some(&profile), clock, tool).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;

@@ -17,22 +17,47 @@ pub const VERSIONS: [&str; 2] = ["v18", "v20"];
 
 /// One recorded design point.
 #[derive(Clone, Debug, Deserialize)]
+#[serde(from = "RawRecord")]
 pub struct HlsynRecord {
-    #[serde(skip)]
     pub key: String,
     pub point: DesignPoint,
     pub perf: f64,
     pub valid: bool,
     pub res_util: BTreeMap<String, f64>,
+    /// `res_util` entries the run left unrecorded: written as an integer `0` where every number
+    /// the reports gave is a float. The files use that integer as their fill for a missing
+    /// count: it stands beside a zero FF on most records (the README's "zero LUT/FF: missing"),
+    /// and as the DSP count of double-precision designs whose neighbours, one knob apart, use
+    /// hundreds of DSPs (v20 symm-opt, symm, trmm).
+    pub unrecorded: Vec<String>,
+}
+
+/// A record as the JSON holds it; numbers kept as written, to tell the integer fill from a
+/// measured `0.0`.
+#[derive(Deserialize)]
+struct RawRecord {
+    point: DesignPoint,
+    perf: f64,
+    valid: bool,
+    res_util: BTreeMap<String, serde_json::Number>,
+}
+
+impl From<RawRecord> for HlsynRecord {
+    fn from(raw: RawRecord) -> HlsynRecord {
+        let unrecorded = raw.res_util.iter().filter(|(_, n)| n.as_u64() == Some(0)).map(|(k, _)| k.clone()).collect();
+        let res_util = raw.res_util.into_iter().map(|(k, n)| (k, n.as_f64().unwrap_or(f64::NAN))).collect();
+        HlsynRecord { key: String::new(), point: raw.point, perf: raw.perf, valid: raw.valid, res_util, unrecorded }
+    }
 }
 
 impl HlsynRecord {
-    /// The recorded QoR, or `None` where the numbers are missing (perf 0, or zero LUT/FF —
-    /// the dataset's way of saying the run produced nothing usable).
+    /// The recorded QoR, or `None` where the numbers are missing (perf 0, zero LUT/FF — the
+    /// dataset's way of saying the run produced nothing usable — or an unrecorded count).
     pub fn qor(&self) -> Option<Qor> {
         let get = |k: &str| self.res_util.get(k).copied().unwrap_or(0.0).max(0.0).round() as u64;
         let (lut, ff) = (get("total-LUT"), get("total-FF"));
-        if self.perf.is_nan() || self.perf <= 0.0 || lut == 0 || ff == 0 {
+        let unrecorded = ["total-LUT", "total-FF", "total-DSP", "total-BRAM"].iter().any(|k| self.unrecorded.iter().any(|u| u == k));
+        if self.perf.is_nan() || self.perf <= 0.0 || lut == 0 || ff == 0 || unrecorded {
             return None;
         }
         Some(Qor {
@@ -202,6 +227,28 @@ mod tests {
         assert_eq!(rec.point.len(), 2);
     }
 
+    /// An integer `0` is the files' fill for a count the run did not give; a float `0.0` is a
+    /// measured zero (a design without multipliers uses no DSP).
+    #[test]
+    fn an_integer_zero_count_is_unrecorded_and_a_float_zero_is_zero() {
+        let rec = |dsp: &str| -> HlsynRecord {
+            serde_json::from_str(&format!(
+                r#"{{"point":{{}},"perf":5000.0,"valid":true,
+                    "res_util":{{"total-LUT":23583.0,"total-FF":27060.0,"total-DSP":{dsp},"total-BRAM":106.0,"util-DSP":0}}}}"#
+            ))
+            .unwrap()
+        };
+        let fill = rec("0");
+        assert_eq!(fill.unrecorded, ["total-DSP", "util-DSP"]);
+        assert_eq!(fill.res_util["total-DSP"], 0.0);
+        assert!(fill.qor().is_none());
+        let zero = rec("0.0").qor().expect("a measured zero is a number");
+        assert_eq!((zero.resources.dsp, zero.resources.lut, zero.resources.bram), (0, 23583, 106));
+        assert_eq!(rec("93.0").qor().unwrap().resources.dsp, 93);
+        // A util fraction written as an integer 0 says nothing about the counts.
+        assert!(rec("12.0").qor().is_some());
+    }
+
     #[test]
     fn a_template_is_found_by_its_normalised_text() {
         let dir = tempfile::tempdir().unwrap();
@@ -209,7 +256,7 @@ mod tests {
         std::fs::create_dir_all(dir.path().join("sources")).unwrap();
         let src = "#pragma ACCEL kernel\nvoid k(double a[4]) {\n#pragma ACCEL PARALLEL FACTOR=auto{__PARA__L0}\n  for (int i = 0; i < 4; i++) a[i] = 0;\n}\n";
         std::fs::write(dir.path().join("sources/k_kernel.c"), src).unwrap();
-        let rec = r#"{"point":{"__PARA__L0":2},"perf":10.0,"valid":true,"res_util":{"total-LUT":1,"total-FF":1,"total-DSP":0,"total-BRAM":0}}"#;
+        let rec = r#"{"point":{"__PARA__L0":2},"perf":10.0,"valid":true,"res_util":{"total-LUT":1.0,"total-FF":1.0,"total-DSP":0.0,"total-BRAM":0.0}}"#;
         std::fs::write(dir.path().join("designs/v20/k.json"), format!("{{\"a\": {rec}}}")).unwrap();
         let ds = Hlsyn::open(dir.path()).unwrap();
         let file = |text: &str| vec![SourceFile { name: "mine.c".into(), text: text.into() }];

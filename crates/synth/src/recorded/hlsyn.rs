@@ -51,9 +51,10 @@ fn index_kernel(kernel: &HlsynKernel, label: &str) -> Indexed {
 pub fn answer(r: &HlsynRecord, label: &str) -> Result<QorReport, SynthFailure> {
     let Some(qor) = r.qor() else {
         let why = if r.valid { "recorded with missing numbers" } else { "recorded as a failed run" };
+        let unrecorded = if r.unrecorded.is_empty() { String::new() } else { format!(", unrecorded: {}", r.unrecorded.join(", ")) };
         return Err(SynthFailure::new(
             FailureKind::ToolError,
-            format!("{label} {why} (perf {}, valid {})", r.perf, r.valid),
+            format!("{label} {why} (perf {}, valid {}{unrecorded})", r.perf, r.valid),
         ));
     };
     let over: Vec<String> = ["LUT", "FF", "DSP", "BRAM"]
@@ -76,4 +77,27 @@ pub fn answer(r: &HlsynRecord, label: &str) -> Result<QorReport, SynthFailure> {
         vec![format!("{label} marks this point invalid (the run failed or over-used resources)")]
     };
     Ok(QorReport { qor, notes, ..QorReport::default() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A count the files left unrecorded makes the answer a failure that names it, never a
+    /// design with zero DSPs; the same record with a measured `0.0` answers with its numbers.
+    #[test]
+    fn an_unrecorded_count_is_a_failure_that_names_it() {
+        let record = |dsp: &str| -> HlsynRecord {
+            serde_json::from_str(&format!(
+                r#"{{"point":{{}},"perf":684319.0,"valid":true,
+                    "res_util":{{"total-LUT":22094.0,"total-FF":27060.0,"total-DSP":{dsp},"total-BRAM":234.0}}}}"#
+            ))
+            .unwrap()
+        };
+        let failure = answer(&record("0"), "hlsyn-v20").unwrap_err();
+        assert_eq!(failure.kind, FailureKind::ToolError);
+        assert!(failure.message.contains("missing numbers") && failure.message.contains("unrecorded: total-DSP"), "{}", failure.message);
+        let report = answer(&record("0.0"), "hlsyn-v20").unwrap();
+        assert_eq!((report.qor.resources.dsp, report.qor.resources.bram), (0, 234));
+    }
 }

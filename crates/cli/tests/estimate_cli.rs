@@ -41,6 +41,24 @@ fn estimate_table_is_readable() {
         .stdout(predicate::str::contains("latency").and(predicate::str::contains("BRAM18K")));
 }
 
+/// A tool release's profile is chosen by name and named in both outputs; SDx 2018.3 builds the
+/// 1-Kbit banks of a partitioned buffer in block RAM where Vitis 2020.2 uses LUTRAM.
+#[test]
+fn a_release_profile_is_chosen_by_name_and_named() {
+    let file = "crates/cli/tests/fixtures/partitioned_buffer.c";
+    let run = |part: &str| json_of(hlsseek().args(["estimate", file, "--top", "k", "--part", part, "--json"]));
+    let (vitis, sdx) = (run("vu9p"), run("vu9p-sdx2018"));
+    assert_eq!((vitis["profile"].as_str(), vitis["tool"].as_str()), (Some("vu9p"), Some("vitis-2020.2")));
+    assert_eq!((sdx["profile"].as_str(), sdx["tool"].as_str()), (Some("vu9p-sdx2018"), Some("sdx-2018.3")));
+    assert_eq!(sdx["part"], vitis["part"]);
+    assert_eq!((vitis["bram"].as_u64(), sdx["bram"].as_u64()), (Some(0), Some(8)));
+    hlsseek()
+        .args(["estimate", file, "--top", "k", "--part", "vu9p-sdx2018"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("profile vu9p-sdx2018, sdx-2018.3"));
+}
+
 #[test]
 fn dataflow_example_estimates() {
     let v = json_of(hlsseek().args(["estimate", "examples/dataflow/stages.cpp", "--top", "stages", "--json"]));

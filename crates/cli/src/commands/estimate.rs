@@ -17,7 +17,8 @@ pub struct EstimateArgs {
     /// Top function to synthesize.
     #[arg(long)]
     pub top: String,
-    /// Device profile (see `--part help` for the list).
+    /// Device profile by part or profile name (see `--part help` for the list); a release's
+    /// profile by its name (`vu9p-sdx2018`: the VU9P under SDx 2018.3).
     #[arg(long, default_value = "xcu280")]
     pub part: String,
     /// A device profile file (TOML, the format of `crates/estimate/profiles`) to use instead
@@ -40,6 +41,10 @@ pub struct EstimateArgs {
 struct EstimateReport<'a> {
     top: &'a str,
     part: &'a str,
+    /// The profile the numbers come from, and the tool release it models.
+    profile: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tool: Option<&'a str>,
     clock_ns: f64,
     #[serde(flatten)]
     qor: Qor,
@@ -69,6 +74,8 @@ pub fn run(args: EstimateArgs) -> Result<u8> {
     let report = EstimateReport {
         top: &args.top,
         part: &profile.part,
+        profile: &profile.name,
+        tool: profile.tool.as_deref(),
         clock_ns: args.clock.unwrap_or(profile.default_clock_ns),
         qor: est.qor,
         loops: &est.loops,
@@ -88,7 +95,8 @@ fn print_tables(r: &EstimateReport) {
     for w in &r.warnings {
         eprintln!("warning: {w}");
     }
-    println!("{} on {} at {} ns (analytical estimate)", r.top, r.part, r.clock_ns);
+    let release = r.tool.map(|t| format!(", {t}")).unwrap_or_default();
+    println!("{} on {} at {} ns (analytical estimate, profile {}{release})", r.top, r.part, r.clock_ns, r.profile);
     let q = &r.qor;
     let mut t = table(["latency (cycles)", "II", "LUT", "FF", "DSP", "BRAM18K", "URAM"]);
     t.add_row([

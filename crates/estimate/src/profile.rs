@@ -438,17 +438,36 @@ impl Profile {
     }
 }
 
-/// Lay `over` onto `base`: tables merge key by key, any other value (arrays included: an
-/// `[[ops]]` list given is the whole list) replaces the base's.
+/// Lay `over` onto `base`: tables merge key by key; an `[[ops]]` row merges into the base's
+/// row for the same operator, type and width (`op`, `ty`, `max_bits`), so a release restates
+/// only what differs (`dsp = 11.0`), or is added when the base has none; any other value
+/// (arrays included) replaces the base's.
 fn merge_tables(base: &mut toml::Table, over: toml::Table) {
     for (key, value) in over {
         match (base.get_mut(&key), value) {
             (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge_tables(b, o),
+            (Some(toml::Value::Array(rows)), toml::Value::Array(new)) if key == "ops" => {
+                for row in new {
+                    let toml::Value::Table(row) = row else {
+                        rows.push(row);
+                        continue;
+                    };
+                    match rows.iter_mut().find_map(|r| r.as_table_mut().filter(|r| same_op_row(r, &row))) {
+                        Some(existing) => merge_tables(existing, row),
+                        None => rows.push(toml::Value::Table(row)),
+                    }
+                }
+            }
             (_, value) => {
                 base.insert(key, value);
             }
         }
     }
+}
+
+/// Whether two `[[ops]]` rows price the same operator class, type class and width.
+fn same_op_row(a: &toml::Table, b: &toml::Table) -> bool {
+    ["op", "ty", "max_bits"].iter().all(|k| a.get(*k) == b.get(*k))
 }
 
 /// Resolved timing and cost of one operator instance at one clock.
@@ -661,6 +680,22 @@ mod tests {
         let p = Profile::from_toml_str("base = \"xcu280\"\nname = \"mine\"\n[memory]\nlutram_max_bits = 64\n").unwrap();
         assert_eq!((p.name.as_str(), p.part.as_str(), p.memory.lutram_max_bits), ("mine", "xcu280-fsvh2892-2L-e", 64));
         assert!(p.aliases.is_empty());
+        // An `[[ops]]` row restates only what differs from the base's row for the same
+        // operator, type and width; a row the base lacks is added.
+        let base = Profile::builtin("vu9p").unwrap();
+        let row = |p: &Profile, op: OpClass, ty: TypeClass| p.ops.iter().find(|r| r.op == op && r.ty == ty).cloned().unwrap();
+        let text = "base = \"vu9p\"\nname = \"mine\"\n[[ops]]\nop = \"mul\"\nty = \"double\"\nmax_bits = 64\ndsp = 11.0\n";
+        let p = Profile::from_toml_str(text).unwrap();
+        assert_eq!(p.ops.len(), base.ops.len());
+        let (mine, theirs) = (row(&p, OpClass::Mul, TypeClass::Double), row(&base, OpClass::Mul, TypeClass::Double));
+        assert_eq!(mine.dsp, 11.0);
+        assert_eq!((mine.lat.clone(), mine.lut, mine.ff), (theirs.lat.clone(), theirs.lut, theirs.ff));
+        assert_eq!(row(&p, OpClass::MulConst, TypeClass::Double), row(&base, OpClass::MulConst, TypeClass::Double));
+        // A row for a width the base does not price is a new row: it must be whole.
+        let narrow = text.replace("max_bits = 64", "max_bits = 32");
+        assert!(Profile::from_toml_str(&narrow).unwrap_err().to_string().contains("missing field `lat`"));
+        let added = Profile::from_toml_str(&format!("{narrow}lat = [[4.0, 3]]\n")).unwrap();
+        assert_eq!(added.ops.len(), base.ops.len() + 1);
         let err = |text: &str| Profile::from_toml_str(text).unwrap_err().to_string();
         assert!(err("base = \"zynq\"\nname = \"x\"").contains("not a shipped profile"));
         assert!(err("base = \"vu9p\"\n[memory]\nlutram_max_bits = 64").contains("needs a `name` of its own"));

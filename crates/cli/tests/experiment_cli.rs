@@ -26,6 +26,10 @@ fn the_reward_loop_reports_its_fields_and_never_synthesizes_twice() {
     let syntheses = v["syntheses"].as_u64().unwrap();
     assert_eq!(v["store"]["results"].as_u64().unwrap(), syntheses);
     assert_eq!(v["candidates"].as_u64().unwrap(), 2 * 4 * 6);
+    // Each kernel's pool is reported, and a group never holds more designs than its pool.
+    let pools = v["pools"].as_array().unwrap();
+    assert_eq!(pools.iter().map(|p| p[0].as_str().unwrap()).collect::<Vec<_>>(), ["atax", "symm"]);
+    assert!(pools.iter().all(|p| p[1].as_u64().unwrap() >= 6), "{pools:?}");
     // At least one fine-tuning ran and was swapped in (8 results per update, sync per group).
     assert!(v["model_versions"].as_u64().unwrap() >= 1 || syntheses < 8, "{v}");
 }

@@ -172,6 +172,10 @@ pub struct ExperimentReport {
     pub first_quarter: StreamMetrics,
     pub last_quarter: StreamMetrics,
     pub kernels: Vec<(String, StreamMetrics)>,
+    /// How many designs each kernel's groups are drawn from. A small pool repeats designs, and
+    /// a repeat is answered by the store for free, so agreement and speed-up rise with the
+    /// stream's length there without the proxy learning anything (docs/reward.md).
+    pub pools: Vec<(String, usize)>,
     pub candidates: usize,
     pub syntheses: usize,
     /// Model versions swapped in during the stream.
@@ -290,6 +294,7 @@ pub fn run(kernels: &[StreamKernel], scorer: &GroupScorer, cfg: &ExperimentConfi
         first_quarter: summarise(&all[..q], cfg),
         last_quarter: summarise(&all[all.len() - q..], cfg),
         kernels: kernels_report,
+        pools: kernels.iter().map(|sk| (sk.kernel.clone(), sk.designs.len())).collect(),
         candidates: all.iter().map(|o| o.candidates).sum(),
         syntheses: all.iter().map(|o| o.synthesized).sum(),
         model_versions: scorer.updater.versions().len(),

@@ -57,6 +57,13 @@ fn a_release_profile_is_chosen_by_name_and_named() {
         .assert()
         .success()
         .stdout(predicate::str::contains("profile vu9p-sdx2018, sdx-2018.3"));
+    // The same profile by part and release; a release no profile models keeps the part's own.
+    let by_release = json_of(hlsseek().args(["estimate", file, "--top", "k", "--part", "xcvu9p", "--tool", "sdx-2018.3", "--json"]));
+    assert_eq!((by_release["profile"].as_str(), by_release["bram"].as_u64()), (Some("vu9p-sdx2018"), Some(8)));
+    let unknown = json_of(hlsseek().args(["estimate", file, "--top", "k", "--part", "vu9p", "--tool", "vitis-2024.2", "--json"]));
+    assert_eq!(unknown["profile"].as_str(), Some("vu9p"));
+    let said = unknown["warnings"].to_string();
+    assert!(said.contains("no shipped profile") && said.contains("vitis-2024.2"), "{said}");
 }
 
 #[test]

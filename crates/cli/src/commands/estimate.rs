@@ -25,6 +25,10 @@ pub struct EstimateArgs {
     /// of `--part`'s shipped one.
     #[arg(long, value_name = "FILE.toml", conflicts_with = "part")]
     pub profile: Option<PathBuf>,
+    /// The tool release to model (`vitis-2020.2`, `sdx-2018.3`): `--part`'s profile for that
+    /// release where one is shipped, else the part's default profile.
+    #[arg(long, value_name = "RELEASE", conflicts_with = "profile")]
+    pub tool: Option<String>,
     /// Clock period in ns (the profile's default when absent).
     #[arg(long)]
     pub clock: Option<f64>,
@@ -57,7 +61,7 @@ struct EstimateReport<'a> {
 pub fn run(args: EstimateArgs) -> Result<u8> {
     let profile = match &args.profile {
         Some(path) => Profile::from_path(path)?,
-        None => Profile::builtin(&args.part)?,
+        None => Profile::builtin_for(&args.part, args.tool.as_deref())?,
     };
     let (files, opts) = load_sources(&args.files)?;
     let kernel = parse_kernel(&files, &args.top, &opts)?;
@@ -66,11 +70,15 @@ pub fn run(args: EstimateArgs) -> Result<u8> {
         return Ok(0);
     }
     let est = estimate(&kernel, &profile, args.clock)?;
-    let warnings: Vec<String> = kernel
+    let mut warnings: Vec<String> = kernel
         .diagnostics
         .iter()
         .map(|d| format!("{}: {}", kernel.display_loc(d.loc), d.message))
         .collect();
+    if let Some(wanted) = args.tool.as_deref().filter(|t| profile.tool.as_deref() != Some(*t)) {
+        let has = profile.tool.as_deref().map(|t| format!(", which models {t}")).unwrap_or_default();
+        warnings.push(format!("no shipped profile of {} models {wanted}: estimated with `{}`{has}", profile.part, profile.name));
+    }
     let report = EstimateReport {
         top: &args.top,
         part: &profile.part,

@@ -322,6 +322,13 @@ pub struct OpRow {
     pub array_ff_per_bit_stage: f64,
 }
 
+/// The shipped profiles in `BUILTIN` order, parsed once per process: TOML parsing costs
+/// milliseconds, an estimate microseconds.
+fn shipped() -> &'static [Result<Profile, String>] {
+    static PARSED: std::sync::OnceLock<Vec<Result<Profile, String>>> = std::sync::OnceLock::new();
+    PARSED.get_or_init(|| BUILTIN.iter().map(|(name, text)| Profile::parse(text, name).map_err(|e| e.to_string())).collect())
+}
+
 fn wide() -> u32 {
     u32::MAX
 }
@@ -334,11 +341,8 @@ impl Profile {
 
     /// A shipped profile by part name or alias (`xcu280`, `xcu280-fsvh2892-2L-e`, `vu9p`).
     pub fn builtin(part: &str) -> Result<Profile, EstimateError> {
-        // Parsed once per process: TOML parsing costs milliseconds, an estimate microseconds.
-        static PARSED: std::sync::OnceLock<Vec<Result<Profile, String>>> = std::sync::OnceLock::new();
-        let parsed = PARSED.get_or_init(|| BUILTIN.iter().map(|(name, text)| Profile::parse(text, name).map_err(|e| e.to_string())).collect());
         let mut known = Vec::new();
-        for (r, (name, _)) in parsed.iter().zip(BUILTIN) {
+        for (r, (name, _)) in shipped().iter().zip(BUILTIN) {
             let p = r.as_ref().map_err(|e| EstimateError::BadProfile(name.to_string(), e.clone()))?;
             if p.answers_to(part) {
                 return Ok(p.clone());
@@ -354,14 +358,8 @@ impl Profile {
     pub fn builtin_for(part: &str, release: Option<&str>) -> Result<Profile, EstimateError> {
         let default = Profile::builtin(part)?;
         let Some(release) = release.filter(|r| default.tool.as_deref() != Some(*r)) else { return Ok(default) };
-        for (name, _) in BUILTIN {
-            if let Ok(p) = Profile::builtin(name) {
-                if p.part == default.part && p.tool.as_deref() == Some(release) {
-                    return Ok(p);
-                }
-            }
-        }
-        Ok(default)
+        let for_release = shipped().iter().flatten().find(|p| p.part == default.part && p.tool.as_deref() == Some(release));
+        Ok(for_release.cloned().unwrap_or(default))
     }
 
     /// A profile from TOML text (same schema as the shipped files).

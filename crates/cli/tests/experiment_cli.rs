@@ -9,7 +9,7 @@ fn the_reward_loop_reports_its_fields_and_never_synthesizes_twice() {
     let hlsyn = data.join("hlsyn");
     let v = json_of(hlsseek().args(["experiment", "loop", "--hlsyn"]).arg(&hlsyn).args([
         "--kernels", "atax,symm", "--groups", "4", "--group", "6", "--update-every", "8", "--update-steps", "4", "--sync", "group",
-        "--json",
+        "--neighbours-after", "2", "--json",
     ]));
     for k in ["pairwise_agreement", "kendall_tau", "synthesized_fraction", "speedup"] {
         assert!(v[k].is_number(), "{k} missing: {v}");
@@ -30,6 +30,11 @@ fn the_reward_loop_reports_its_fields_and_never_synthesizes_twice() {
     let pools = v["pools"].as_array().unwrap();
     assert_eq!(pools.iter().map(|p| p[0].as_str().unwrap()).collect::<Vec<_>>(), ["atax", "symm"]);
     assert!(pools.iter().all(|p| p[1].as_u64().unwrap() >= 6), "{pools:?}");
+    // Once a kernel has two real results, its unsettled pairs are judged by them (the proxy's
+    // decision on the same pairs is reported beside).
+    let share = v["neighbour_share"].as_f64().unwrap();
+    assert!(share > 0.0 && share <= 1.0, "{share}");
+    assert!(v["neighbour_proxy_agreement"].is_number());
     // At least one fine-tuning ran and was swapped in (8 results per update, sync per group).
     assert!(v["model_versions"].as_u64().unwrap() >= 1 || syntheses < 8, "{v}");
 }

@@ -31,7 +31,8 @@ pub fn objectives(q: &Qor) -> [u64; 5] {
     [q.latency.value().unwrap_or(u64::MAX), r.lut, r.ff, r.dsp, r.bram]
 }
 
-pub fn compare_objectives<const N: usize>(a: &[u64; N], b: &[u64; N]) -> Dominance {
+/// The relation of two objective vectors (lower is better); also for predicted, fractional ones.
+pub fn compare_objectives<T: PartialOrd, const N: usize>(a: &[T; N], b: &[T; N]) -> Dominance {
     let a_better = a.iter().zip(b).any(|(x, y)| x < y);
     let b_better = a.iter().zip(b).any(|(x, y)| y < x);
     match (a_better, b_better) {

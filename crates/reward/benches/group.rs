@@ -7,6 +7,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use hlsseek_front::SourceFile;
 use hlsseek_proxy::synthetic::{families, task};
 use hlsseek_proxy::{ProxyModel, ToolVersion};
+use hlsseek_reward::local::DesignView;
 use hlsseek_reward::online::{ModelCell, OnlineUpdater, UpdatePolicy};
 use hlsseek_reward::{Candidate, GroupScorer, ScorerConfig};
 use hlsseek_store::ResultStore;
@@ -24,6 +25,7 @@ fn bench(c: &mut Criterion) {
         .enumerate()
         .map(|(i, d)| Candidate {
             id: d.key.clone(),
+            view: DesignView::new(&[], None),
             request: SynthRequest { files: vec![SourceFile { name: "k.c".into(), text: format!("int design_{i};") }], top: "top".into(), part: "p".into(), clock_ns: 4.0 },
             graph: Some(d.graph.clone()),
             encode_error: None,
@@ -36,7 +38,7 @@ fn bench(c: &mut Criterion) {
     let synth = Arc::new(Synthesizer::new(Arc::new(unused), Some(store), 8));
     let cell = Arc::new(ModelCell::new(ProxyModel::shipped().expect("shipped model")));
     let updater = Arc::new(OnlineUpdater::new(cell, vec![], vec![], UpdatePolicy { every: 0, ..UpdatePolicy::default() }));
-    let scorer = GroupScorer { updater, synth, config: ScorerConfig { threshold: 2.0, budget: 4, spend_budget: false, passes: 16 } };
+    let scorer = GroupScorer::new(updater, synth, ScorerConfig { threshold: 2.0, budget: 4, spend_budget: false, passes: 16, neighbours_after: 0 });
     c.bench_function("group of 16: store look-ups + 120 pairs x T=16 + rewards", |b| {
         b.iter(|| scorer.score("int0", "v20", &candidates, 7).expect("scored"))
     });

@@ -113,7 +113,7 @@ struct GroupOutcome {
     agree: usize,
     latency_pairs: usize,
     latency_agree: usize,
-    /// Pairs left to the proxy, and how many it got right.
+    /// Pairs left unsettled (judged by the neighbours or the proxy), and how many were right.
     proxy_pairs: usize,
     proxy_agree: usize,
     /// Of those, pairs whose truth is "neither dominates", pairs where the proxy claimed a
@@ -121,6 +121,11 @@ struct GroupOutcome {
     proxy_truth_neither: usize,
     proxy_claims: usize,
     proxy_claims_right: usize,
+    /// Of the pairs left unsettled, those the neighbours judged, how many they got right, and
+    /// how many the proxy would have.
+    neighbour_pairs: usize,
+    neighbour_agree: usize,
+    neighbour_proxy_agree: usize,
     tau: Option<f64>,
     candidates: usize,
     synthesized: usize,
@@ -139,16 +144,23 @@ pub struct StreamMetrics {
     /// Share of latency-order decisions equal to the truth, over pairs whose recorded latencies
     /// differ by more than 1%.
     pub latency_agreement: f64,
-    /// Agreement on the pairs left to the proxy alone.
+    /// Agreement on the pairs left unsettled by real results (judged by the neighbours or the
+    /// proxy; the name predates the neighbours and is kept so reports stay comparable).
     pub proxy_agreement: f64,
-    /// What answering "neither dominates" on every pair left to the proxy would score: the
+    /// What answering "neither dominates" on every unsettled pair would score: the
     /// baseline `proxy_agreement` has to beat (with five objectives most pairs are "neither").
     pub proxy_neither_baseline: f64,
-    /// Share of the pairs left to the proxy on which it claimed a dominance (a design the
-    /// front-end could not read counts as failed, which is a claim too), and the share of those
-    /// claims that were right.
+    /// Share of the unsettled pairs on which a dominance was claimed (a design the front-end
+    /// could not read counts as failed, which is a claim too), and the share of those claims
+    /// that were right.
     pub proxy_claim_rate: f64,
     pub proxy_claim_precision: f64,
+    /// Share of the unsettled pairs judged by the task's known real results (neighbours in
+    /// pragmas) instead of the proxy, their agreement there, and what the proxy's own decision
+    /// would have scored on the same pairs.
+    pub neighbour_share: f64,
+    pub neighbour_agreement: f64,
+    pub neighbour_proxy_agreement: f64,
     /// Mean over groups of Kendall's tau-b between the group rewards and the rewards all-real
     /// synthesis gives (groups whose true rewards all tie are skipped).
     pub kendall_tau: f64,
@@ -207,6 +219,9 @@ fn summarise(outcomes: &[&GroupOutcome], cfg: &ExperimentConfig) -> StreamMetric
         proxy_neither_baseline: ratio(sum(&|o| o.proxy_truth_neither), sum(&|o| o.proxy_pairs)),
         proxy_claim_rate: ratio(sum(&|o| o.proxy_claims), sum(&|o| o.proxy_pairs)),
         proxy_claim_precision: ratio(sum(&|o| o.proxy_claims_right), sum(&|o| o.proxy_claims)),
+        neighbour_share: ratio(sum(&|o| o.neighbour_pairs), sum(&|o| o.proxy_pairs)),
+        neighbour_agreement: ratio(sum(&|o| o.neighbour_agree), sum(&|o| o.neighbour_pairs)),
+        neighbour_proxy_agreement: ratio(sum(&|o| o.neighbour_proxy_agree), sum(&|o| o.neighbour_pairs)),
         kendall_tau: if taus.is_empty() { 0.0 } else { taus.iter().sum::<f64>() / taus.len() as f64 },
         synthesized_fraction: ratio(synthesized, candidates),
         syntheses_per_group: ratio(synthesized, outcomes.len()),
@@ -236,6 +251,11 @@ fn judge(score: &GroupScore, truth: &[Option<Qor>]) -> GroupOutcome {
             if d.relation.dominance != Dominance::Neither {
                 o.proxy_claims += 1;
                 o.proxy_claims_right += ok as usize;
+            }
+            if d.by_neighbours {
+                o.neighbour_pairs += 1;
+                o.neighbour_agree += ok as usize;
+                o.neighbour_proxy_agree += d.proxy.as_ref().is_some_and(|p| agrees(p, &t)) as usize;
             }
         }
         if let (Some(a), Some(b)) = (&truth[d.a], &truth[d.b]) {
@@ -313,7 +333,7 @@ mod tests {
 
     fn decision(a: usize, b: usize, dominance: Dominance, a_faster: bool, from_synthesis: bool) -> PairDecision {
         let relation = Relation { dominance, a_faster: Some(a_faster) };
-        PairDecision { a, b, relation, from_synthesis, proxy: Some(relation), uncertainty: 0.5 }
+        PairDecision { a, b, relation, from_synthesis, proxy: Some(relation), neighbours: None, by_neighbours: false, uncertainty: 0.5 }
     }
 
     /// Design 0 dominates 1; 2 is fastest but largest, so it neither dominates nor is dominated.

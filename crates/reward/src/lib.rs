@@ -4,6 +4,8 @@
 //!   GRPO group-relative advantages.
 //! - [`scorer`]: the group scorer — proxy judgements with MC-dropout uncertainty, switching
 //!   uncertain pairs to real synthesis within a budget, each design synthesized at most once.
+//! - [`local`]: neighbour judgements — the pairs left unsettled are judged from the task's own
+//!   real results (nearest designs in pragmas, scaled by the analytical estimator).
 //! - [`online`]: real results accumulate; every K the proxy is fine-tuned in the background
 //!   and swapped in atomically; model versions are recorded with their training results.
 //! - [`calibrate`]: the uncertainty threshold from a target accuracy or synthesis share.
@@ -14,6 +16,7 @@
 pub mod calibrate;
 mod error;
 pub mod experiment;
+pub mod local;
 pub mod math;
 pub mod online;
 pub mod scorer;

@@ -4,8 +4,11 @@
 //! unsure about (uncertainty above the threshold) are settled by real synthesis instead, within a
 //! per-group synthesis budget: the most uncertain pairs first, each design synthesized at most
 //! once (the store remembers every answer, so a design synthesized for an earlier group is free
-//! and its pairs are settled by its real numbers). New real results feed the online updater.
+//! and its pairs are settled by its real numbers). New real results feed the online updater
+//! and the task's memory, from which the pairs left unsettled are judged once the task has a
+//! few real results ([`crate::local`]); before that, the proxy's decision stands.
 
+use crate::local::{DesignView, TaskMemory};
 use crate::math::{advantages, rewards, Relation};
 use crate::online::{OnlineUpdater, RealResult};
 use hlsseek_estimate::Profile;
@@ -13,7 +16,7 @@ use hlsseek_front::FrontOptions;
 use hlsseek_proxy::data::Design;
 use hlsseek_proxy::{prepare, DesignGraph, PairScore, ToolVersion};
 use hlsseek_qor::Qor;
-use hlsseek_synth::{SynthOutcome, SynthRequest, Synthesizer};
+use hlsseek_synth::{SynthOutcome, SynthRequest, Synthesized, Synthesizer};
 use serde::Serialize;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -29,6 +32,8 @@ pub struct Candidate {
     pub graph: Option<DesignGraph>,
     /// Why there is no graph.
     pub encode_error: Option<String>,
+    /// What the neighbour judgements compare ([`crate::local`]).
+    pub view: DesignView,
 }
 
 impl Candidate {
@@ -36,11 +41,12 @@ impl Candidate {
     /// candidate (synthesis has the last word); it just has no proxy view.
     pub fn new(id: impl Into<String>, request: SynthRequest, tool: ToolVersion, profile: &Profile, opts: &FrontOptions) -> Candidate {
         let prepared = prepare(&request.files, &request.top, opts, Some(profile), Some(request.clock_ns), tool);
-        let (graph, encode_error) = match prepared {
-            Ok(p) => (Some(p.graph), None),
-            Err(e) => (None, Some(e)),
+        let (graph, encode_error, estimate) = match prepared {
+            Ok(p) => (Some(p.graph), None, p.estimate.ok().map(|e| e.qor)),
+            Err(e) => (None, Some(e), None),
         };
-        Candidate { id: id.into(), request, graph, encode_error }
+        let view = DesignView::new(&request.files, estimate.as_ref());
+        Candidate { id: id.into(), request, graph, encode_error, view }
     }
 }
 
@@ -55,11 +61,14 @@ pub struct ScorerConfig {
     pub spend_budget: bool,
     /// Monte-Carlo-dropout passes.
     pub passes: usize,
+    /// Pairs left unsettled are judged by the task's known real results ([`crate::local`])
+    /// once the task has at least this many (0: never; the proxy judges them).
+    pub neighbours_after: usize,
 }
 
 impl Default for ScorerConfig {
     fn default() -> Self {
-        ScorerConfig { threshold: 0.5, budget: 2, spend_budget: false, passes: hlsseek_proxy::model::DEFAULT_PASSES }
+        ScorerConfig { threshold: 0.5, budget: 2, spend_budget: false, passes: hlsseek_proxy::model::DEFAULT_PASSES, neighbours_after: 8 }
     }
 }
 
@@ -86,6 +95,10 @@ pub struct PairDecision {
     pub from_synthesis: bool,
     /// What the proxy said (absent when a design had no graph).
     pub proxy: Option<Relation>,
+    /// What the task's known real results said ([`crate::local`]; absent while too few).
+    pub neighbours: Option<Relation>,
+    /// Who decided an unsettled pair: the neighbours (else the proxy).
+    pub by_neighbours: bool,
     pub uncertainty: f32,
 }
 
@@ -136,6 +149,8 @@ pub struct GroupScorer {
     pub updater: Arc<OnlineUpdater>,
     pub synth: Arc<Synthesizer>,
     pub config: ScorerConfig,
+    /// Real results per task, for the neighbour judgements.
+    pub memory: TaskMemory,
 }
 
 /// A real result as the reward needs it: `Some(qor)` or `None` for a failed design.
@@ -144,14 +159,24 @@ fn real_qor(o: &SynthOutcome) -> Option<Qor> {
 }
 
 impl GroupScorer {
+    pub fn new(updater: Arc<OnlineUpdater>, synth: Arc<Synthesizer>, config: ScorerConfig) -> GroupScorer {
+        GroupScorer { updater, synth, config, memory: TaskMemory::default() }
+    }
+
     /// Score one group of the task (`kernel`, tool version). `seed` drives the dropout masks.
     pub fn score(&self, kernel: &str, tool: &str, candidates: &[Candidate], seed: u64) -> crate::Result<GroupScore> {
         let n = candidates.len();
         let started = Instant::now();
         let model = self.updater.cell().current();
         // Real results already paid for.
-        let mut real: Vec<Option<(RealSource, SynthOutcome)>> =
-            candidates.iter().map(|c| self.synth.stored(&c.request).map(|s| (RealSource::Stored, s.outcome))).collect();
+        let stored: Vec<Option<Synthesized>> = candidates.iter().map(|c| self.synth.stored(&c.request)).collect();
+        let task = format!("{kernel}\u{1f}{tool}");
+        for (c, s) in candidates.iter().zip(&stored) {
+            if let Some((s, q)) = s.as_ref().and_then(|s| Some((s, real_qor(&s.outcome)?))) {
+                self.memory.record(&task, &s.key.to_hex(), &c.view, q);
+            }
+        }
+        let mut real: Vec<Option<(RealSource, SynthOutcome)>> = stored.into_iter().map(|s| s.map(|s| (RealSource::Stored, s.outcome))).collect();
 
         // The proxy's view of every pair of designs it can read.
         let with_graph: Vec<usize> = (0..n).filter(|&i| candidates[i].graph.is_some()).collect();
@@ -232,6 +257,9 @@ impl GroupScorer {
                 synthesized += 1;
                 synthesis_seconds += s.outcome.seconds;
             }
+            if let Some(qor) = real_qor(&s.outcome) {
+                self.memory.record(&task, &s.key.to_hex(), &candidates[k].view, qor);
+            }
             if let (Some(graph), Some(qor)) = (&candidates[k].graph, real_qor(&s.outcome)) {
                 new_results.push(RealResult {
                     kernel: kernel.to_string(),
@@ -249,24 +277,36 @@ impl GroupScorer {
         // Decide every pair, reward every design.
         let qor: Vec<Option<Qor>> = real.iter().map(|r| r.as_ref().and_then(|(_, o)| real_qor(o))).collect();
         let none = HashSet::new();
+        let views: Vec<&DesignView> = candidates.iter().map(|c| &c.view).collect();
+        let neighbours = if self.config.neighbours_after == 0 {
+            vec![None; pairs.len()]
+        } else {
+            self.memory.judge(&task, &views, &qor, &pairs, self.config.neighbours_after)
+        };
         let decisions: Vec<PairDecision> = pairs
             .iter()
             .zip(&unc)
-            .map(|(&(i, j), &u)| {
+            .zip(neighbours)
+            .map(|((&(i, j), &u), nb)| {
                 let p = proxy[i * n + j].as_ref().map(proxy_relation);
                 let from_synthesis = settled(&real, &none, i, j);
                 let known = |k: usize| real[k].is_some();
-                let relation = if known(i) && known(j) {
-                    Relation::of_results(qor[i].as_ref(), qor[j].as_ref())
+                let (relation, by_neighbours) = if known(i) && known(j) {
+                    (Relation::of_results(qor[i].as_ref(), qor[j].as_ref()), false)
                 } else if from_synthesis {
                     // One design failed for real, the other was not synthesized: it is taken to
                     // work (it would be ranked as failed only by its own synthesis).
-                    Relation::by_validity(!known(i) || qor[i].is_some(), !known(j) || qor[j].is_some())
+                    (Relation::by_validity(!known(i) || qor[i].is_some(), !known(j) || qor[j].is_some()), false)
+                } else if let (Some(r), Some(_)) = (nb, p) {
+                    // The task's own real results judge better than the proxy on kernels it
+                    // never saw (docs/reward.md, session 27). A design the front-end could not
+                    // read keeps the rule below.
+                    (r, true)
                 } else {
                     // Without a graph and without synthesis, a design is taken to have failed.
-                    p.unwrap_or_else(|| Relation::by_validity(candidates[i].graph.is_some(), candidates[j].graph.is_some()))
+                    (p.unwrap_or_else(|| Relation::by_validity(candidates[i].graph.is_some(), candidates[j].graph.is_some())), false)
                 };
-                PairDecision { a: i, b: j, relation, from_synthesis, proxy: p, uncertainty: u }
+                PairDecision { a: i, b: j, relation, from_synthesis, proxy: p, neighbours: nb, by_neighbours, uncertainty: u }
             })
             .collect();
         let rel: Vec<((usize, usize), Relation)> = decisions.iter().map(|d| ((d.a, d.b), d.relation)).collect();

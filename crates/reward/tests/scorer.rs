@@ -10,6 +10,7 @@ use hlsseek_proxy::train::UpdateConfig;
 use hlsseek_proxy::{ProxyModel, ToolVersion};
 use hlsseek_qor::pareto::Dominance;
 use hlsseek_qor::Qor;
+use hlsseek_reward::local::DesignView;
 use hlsseek_reward::math::Relation;
 use hlsseek_reward::online::{ModelCell, OnlineUpdater, RealResult, UpdatePolicy};
 use hlsseek_reward::scorer::RealSource;
@@ -42,6 +43,7 @@ fn setup(fail: &[usize]) -> Setup {
         .enumerate()
         .map(|(i, d)| Candidate {
             id: d.key.clone(),
+            view: DesignView::new(&[], None),
             request: SynthRequest { files: vec![SourceFile { name: "k.c".into(), text: text(i) }], top: "top".into(), part: "p".into(), clock_ns: 4.0 },
             graph: Some(d.graph.clone()),
             encode_error: None,
@@ -76,7 +78,7 @@ fn scorer(s: &Setup, threshold: f32, budget: usize, every: usize) -> GroupScorer
     let cell = Arc::new(ModelCell::new(model(&s.task)));
     let policy = UpdatePolicy { every, update: UpdateConfig { steps: 5, ..UpdateConfig::default() } };
     let updater = Arc::new(OnlineUpdater::new(cell, vec![], vec![], policy));
-    GroupScorer { updater, synth: s.synth.clone(), config: ScorerConfig { threshold, budget, spend_budget: false, passes: 8 } }
+    GroupScorer::new(updater, s.synth.clone(), ScorerConfig { threshold, budget, spend_budget: false, passes: 8, neighbours_after: 0 })
 }
 
 fn true_rewards(s: &Setup, group: &[usize]) -> Vec<f64> {
@@ -237,4 +239,44 @@ fn duplicate_results_do_not_trigger_updates() {
     up.record([r(1), r(2)]);
     up.wait();
     assert_eq!(up.versions().len(), 1);
+}
+
+/// A design's view for the neighbour search: one pragma line per bit of `i`, each after its own
+/// statement, so two designs are `2 × (bits that differ)` pragma lines apart.
+fn bit_view(i: usize) -> DesignView {
+    let text: String = (0..3).map(|k| format!("x{k};\n#pragma HLS bit{k} {}\n", (i >> k) & 1)).collect();
+    DesignView::new(&[SourceFile { name: "k.c".into(), text }], None)
+}
+
+#[test]
+fn pairs_left_unsettled_are_judged_by_the_tasks_nearest_real_results() {
+    let s = setup(&[]);
+    let cands: Vec<Candidate> = (0..8).map(|i| Candidate { view: bit_view(i), ..s.candidates[i].clone() }).collect();
+    let mut sc = scorer(&s, -1.0, 4, 0);
+    sc.config.neighbours_after = 4;
+    let g = sc.score("int0", "v20", &cands, 1).unwrap();
+    assert_eq!(g.synthesized, 4);
+    let known: Vec<usize> = (0..8).filter(|&k| g.designs[k].real.is_some()).collect();
+    let mut unique_nearest = 0;
+    for p in &g.pairs {
+        assert_eq!(p.by_neighbours, !p.from_synthesis, "{p:?}");
+        if p.from_synthesis {
+            continue;
+        }
+        assert_eq!(p.neighbours, Some(p.relation));
+        // An unknown design against its one nearest known design: predicted as that design's
+        // own numbers, so the two tie.
+        let (u, k) = if known.contains(&p.a) { (p.b, p.a) } else { (p.a, p.b) };
+        let bits = |x: usize| (u ^ x).count_ones();
+        let nearest = known.iter().map(|&x| bits(x)).min().unwrap();
+        if known.contains(&k) && bits(k) == nearest && known.iter().filter(|&&x| bits(x) == nearest).count() == 1 {
+            unique_nearest += 1;
+            assert_eq!(p.relation, Relation { dominance: Dominance::Neither, a_faster: None }, "{p:?}");
+        }
+    }
+    assert!(unique_nearest > 0, "known {known:?}: no unknown design has one nearest known design");
+    // Off: the proxy judges them.
+    let s = setup(&[]);
+    let g = scorer(&s, -1.0, 4, 0).score("int0", "v20", &cands, 1).unwrap();
+    assert!(g.pairs.iter().all(|p| !p.by_neighbours && p.neighbours.is_none()));
 }

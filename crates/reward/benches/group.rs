@@ -2,6 +2,8 @@
 //! scorer (store look-ups, 120 pairs × T = 16 dropout passes, selection, rewards, advantages)
 //! with a threshold nothing exceeds, on one thread. Budget: under 30 ms, so a GRPO step of 64
 //! groups spends well under 2 s on rewards besides synthesis (the proxy bench alone is ~17 ms).
+//! Also the neighbour judgements of such a group against a task with 256 known designs of
+//! 12 pragma lines each (budget: under 5 ms, a small share of the group's 30).
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use hlsseek_front::SourceFile;
@@ -44,5 +46,25 @@ fn bench(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench);
+fn neighbours(c: &mut Criterion) {
+    use hlsseek_qor::{Latency, Qor, Resources};
+    // Design i sets pragma k to bit k of i (4096 distinct designs of 12 pragma lines).
+    let view = |i: usize| {
+        let text: String = (0..12).map(|k| format!("s{k};\n#pragma HLS bit{k} factor={}\n", (i >> k) & 1)).collect();
+        let estimate = Qor { latency: Latency::exact(100 + i as u64), ii: None, resources: Resources { lut: 1000 + 7 * i as u64, ..Resources::default() } };
+        DesignView::new(&[SourceFile { name: "k.c".into(), text }], Some(&estimate))
+    };
+    let memory = hlsseek_reward::local::TaskMemory::default();
+    for i in 0..256 {
+        let q = Qor { latency: Latency::exact(90 + (i * 37 % 101) as u64), ii: None, resources: Resources { lut: 900 + 11 * i as u64, ff: 5, dsp: (i % 3) as u64, bram: (i % 5) as u64, uram: None } };
+        memory.record("t", &format!("{i}"), &view(i * 13 % 4096), q);
+    }
+    let views: Vec<DesignView> = (0..16).map(|i| view(1000 + 17 * i)).collect();
+    let refs: Vec<&DesignView> = views.iter().collect();
+    let real = vec![None; 16];
+    let pairs: Vec<(usize, usize)> = (0..16).flat_map(|a| (a + 1..16).map(move |b| (a, b))).collect();
+    c.bench_function("neighbour judgements: 120 pairs, 256 known designs", |b| b.iter(|| memory.judge("t", &refs, &real, &pairs, 8)));
+}
+
+criterion_group!(benches, bench, neighbours);
 criterion_main!(benches);

@@ -37,8 +37,9 @@ impl DesignView {
             let mut anchor = 0usize;
             for line in f.text.lines() {
                 let t = line.trim();
-                if t.starts_with("#pragma") {
-                    let norm: Vec<&str> = t.split_whitespace().collect();
+                // `#pragma` and `# pragma` alike; layout and case inside do not matter.
+                if let Some(rest) = t.strip_prefix('#').map(str::trim_start).and_then(|r| r.strip_prefix("pragma")) {
+                    let norm: Vec<&str> = rest.split_whitespace().collect();
                     pragmas.insert(format!("{}:{anchor}:{}", f.name, norm.join(" ").to_ascii_lowercase()));
                 } else if !t.is_empty() {
                     anchor += 1;
@@ -182,6 +183,7 @@ mod tests {
         assert_eq!(a.distance(&view(P, "", None)), 0);
         // Layout and case do not matter.
         assert_eq!(a.distance(&DesignView::new(&source("#pragma   hls PIPELINE", ""), None)), 0);
+        assert_eq!(a.distance(&DesignView::new(&source("# pragma HLS pipeline", ""), None)), 0);
         assert_eq!(a.distance(&view(P, U2, None)), 1, "one pragma added");
         assert_eq!(view(U2, "", None).distance(&view(U4, "", None)), 2, "one value changed");
         assert_eq!(a.distance(&view("", P, None)), 2, "the same pragma on the other loop is another line");

@@ -40,7 +40,7 @@ fn bench(c: &mut Criterion) {
     let synth = Arc::new(Synthesizer::new(Arc::new(unused), Some(store), 8));
     let cell = Arc::new(ModelCell::new(ProxyModel::shipped().expect("shipped model")));
     let updater = Arc::new(OnlineUpdater::new(cell, vec![], vec![], UpdatePolicy { every: 0, ..UpdatePolicy::default() }));
-    let scorer = GroupScorer::new(updater, synth, ScorerConfig { threshold: 2.0, budget: 4, spend_budget: false, passes: 16, neighbours_after: 0 });
+    let scorer = GroupScorer::new(updater, synth, ScorerConfig { threshold: 2.0, budget: 4, spend_budget: false, passes: 16, neighbours_after: 0, sure_within: 0 });
     c.bench_function("group of 16: store look-ups + 120 pairs x T=16 + rewards", |b| {
         b.iter(|| scorer.score("int0", "v20", &candidates, 7).expect("scored"))
     });
@@ -63,7 +63,7 @@ fn neighbours(c: &mut Criterion) {
     let refs: Vec<&DesignView> = views.iter().collect();
     let real = vec![None; 16];
     let pairs: Vec<(usize, usize)> = (0..16).flat_map(|a| (a + 1..16).map(move |b| (a, b))).collect();
-    c.bench_function("neighbour judgements: 120 pairs, 256 known designs", |b| b.iter(|| memory.judge("t", &refs, &real, &pairs, 8)));
+    c.bench_function("neighbour judgements: 120 pairs, 256 known designs", |b| b.iter(|| memory.judge("t", &refs, &real, &pairs, 8, 2)));
 }
 
 criterion_group!(benches, bench, neighbours);

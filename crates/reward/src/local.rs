@@ -96,38 +96,54 @@ impl TaskMemory {
     }
 
     /// Judge the pairs of a group. `views[k]` is design k's view and `real[k]` its real QoR when
-    /// known. Returns, per pair of `pairs`, the neighbours' relation, or `None` when the task has
-    /// fewer than `min_known` real results (too few neighbours to say anything).
-    pub fn judge(&self, task: &str, views: &[&DesignView], real: &[Option<Qor>], pairs: &[(usize, usize)], min_known: usize) -> Vec<Option<Relation>> {
+    /// known. Returns, per pair of `pairs`, the neighbours' judgement, or `None` when the task
+    /// has fewer than `min_known` real results (too few neighbours to say anything). A pair is
+    /// `sure` when each design is known or within `sure_within` pragma lines of a known design
+    /// (0: only known designs) and the two predictions agree on dominance and latency order.
+    pub fn judge(&self, task: &str, views: &[&DesignView], real: &[Option<Qor>], pairs: &[(usize, usize)], min_known: usize, sure_within: usize) -> Vec<Option<Judgement>> {
         let tasks = self.tasks.lock().unwrap_or_else(|p| p.into_inner());
         let known = match tasks.get(task) {
             Some(k) if k.len() >= min_known.max(1) => k,
             _ => return vec![None; pairs.len()],
         };
-        let predicted: Vec<Predicted> = views
+        let predicted: Vec<(Predicted, usize)> = views
             .iter()
             .zip(real)
             .map(|(v, r)| match r {
-                Some(q) => Predicted { neighbour: as_f64(q), scaled: as_f64(q) },
+                Some(q) => (Predicted { neighbour: as_f64(q), scaled: as_f64(q) }, 0),
                 None => predict(v, known),
             })
             .collect();
         pairs
             .iter()
             .map(|&(i, j)| {
-                let (a, b) = (&predicted[i], &predicted[j]);
+                let ((a, da), (b, db)) = (&predicted[i], &predicted[j]);
                 let by_neighbour = compare(&a.neighbour, &b.neighbour);
-                let dominance = if by_neighbour == compare(&a.scaled, &b.scaled) { by_neighbour } else { Dominance::Neither };
+                let agree = by_neighbour == compare(&a.scaled, &b.scaled);
+                let dominance = if agree { by_neighbour } else { Dominance::Neither };
                 let (la, lb) = (a.scaled[0], b.scaled[0]);
-                Some(Relation { dominance, a_faster: if la == lb { None } else { Some(la < lb) } })
+                let same_order = (a.neighbour[0] < b.neighbour[0]) == (la < lb) && (b.neighbour[0] < a.neighbour[0]) == (lb < la);
+                Some(Judgement {
+                    relation: Relation { dominance, a_faster: if la == lb { None } else { Some(la < lb) } },
+                    sure: agree && same_order && (*da).max(*db) <= sure_within,
+                })
             })
             .collect()
     }
 }
 
+/// What the neighbours say about a pair.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Judgement {
+    pub relation: Relation,
+    /// Both designs are known or close to known ones, and both predictions say the same.
+    pub sure: bool,
+}
+
 /// Predict an unknown design from its nearest known designs (all those at the smallest pragma
-/// distance): their mean, and the geometric mean of each one scaled by the estimator's ratio.
-fn predict(view: &DesignView, known: &[Known]) -> Predicted {
+/// distance): their mean, and the geometric mean of each one scaled by the estimator's ratio;
+/// with that distance.
+fn predict(view: &DesignView, known: &[Known]) -> (Predicted, usize) {
     let distances: Vec<usize> = known.iter().map(|k| view.distance(&k.view)).collect();
     let nearest = distances.iter().copied().min().unwrap_or(0);
     let neighbours: Vec<&Known> = known.iter().zip(&distances).filter(|(_, &d)| d == nearest).map(|(k, _)| k).collect();
@@ -151,7 +167,7 @@ fn predict(view: &DesignView, known: &[Known]) -> Predicted {
         neighbour[m] = neighbour[m].round();
         scaled[m] = ((log_scaled / n).exp() - 1.0).round();
     }
-    Predicted { neighbour, scaled }
+    (Predicted { neighbour, scaled }, nearest)
 }
 
 #[cfg(test)]
@@ -194,8 +210,8 @@ mod tests {
         let m = TaskMemory::default();
         m.record("t", "a", &view(P, "", None), qor(100, 10, 0));
         let views = [view(P, "", None), view(U2, "", None)];
-        assert_eq!(m.judge("t", &views.iter().collect::<Vec<_>>(), &[None, None], &[(0, 1)], 2), vec![None]);
-        assert_eq!(m.judge("other", &views.iter().collect::<Vec<_>>(), &[None, None], &[(0, 1)], 1), vec![None]);
+        assert_eq!(m.judge("t", &views.iter().collect::<Vec<_>>(), &[None, None], &[(0, 1)], 2, 0), vec![None]);
+        assert_eq!(m.judge("other", &views.iter().collect::<Vec<_>>(), &[None, None], &[(0, 1)], 1, 0), vec![None]);
         assert_eq!(m.known("t"), 1);
         m.record("t", "a", &view(P, "", None), qor(100, 10, 0));
         assert_eq!(m.known("t"), 1, "a design key is remembered once");
@@ -206,8 +222,9 @@ mod tests {
         let m = TaskMemory::default();
         m.record("t", "x", &view("", "", None), qor(500, 10, 0));
         let views = [view(P, "", None), view(U2, "", None)];
-        let got = m.judge("t", &views.iter().collect::<Vec<_>>(), &[Some(qor(100, 10, 0)), Some(qor(200, 20, 1))], &[(0, 1)], 1);
-        assert_eq!(got, vec![Some(Relation { dominance: Dominance::ADominates, a_faster: Some(true) })]);
+        let got = m.judge("t", &views.iter().collect::<Vec<_>>(), &[Some(qor(100, 10, 0)), Some(qor(200, 20, 1))], &[(0, 1)], 1, 0);
+        let relation = Relation { dominance: Dominance::ADominates, a_faster: Some(true) };
+        assert_eq!(got, vec![Some(Judgement { relation, sure: true })]);
     }
 
     /// The unknown design is one pragma from `near` and far from `far`: its prediction is
@@ -223,19 +240,26 @@ mod tests {
         // dominate a known (500, 60).
         let unknown = view(P, "", est(500, 100));
         let known = view("", U2, None);
-        let got = m.judge("t", &[&unknown, &known], &[None, Some(qor(500, 60, 0))], &[(0, 1)], 2);
-        assert_eq!(got, vec![Some(Relation { dominance: Dominance::ADominates, a_faster: Some(true) })]);
+        let got = m.judge("t", &[&unknown, &known], &[None, Some(qor(500, 60, 0))], &[(0, 1)], 2, 2);
+        let relation = Relation { dominance: Dominance::ADominates, a_faster: Some(true) };
+        assert_eq!(got, vec![Some(Judgement { relation, sure: true })]);
+        // Sure only while the unknown design is within reach of a known one: it is 2 lines
+        // from `near`.
+        let got = m.judge("t", &[&unknown, &known], &[None, Some(qor(500, 60, 0))], &[(0, 1)], 2, 1);
+        assert_eq!(got, vec![Some(Judgement { relation, sure: false })]);
         // Against a known (300, 40): the neighbour's own numbers (400, 50) are dominated, the
         // scaled ones (~200, 50) trade latency for LUTs; the two disagree, so nothing is
         // claimed, and the latency order is the scaled one's.
-        let got = m.judge("t", &[&unknown, &view("", U2, None)], &[None, Some(qor(300, 40, 0))], &[(0, 1)], 2);
-        assert_eq!(got, vec![Some(Relation { dominance: Dominance::Neither, a_faster: Some(true) })]);
+        let got = m.judge("t", &[&unknown, &view("", U2, None)], &[None, Some(qor(300, 40, 0))], &[(0, 1)], 2, 2);
+        let relation = Relation { dominance: Dominance::Neither, a_faster: Some(true) };
+        assert_eq!(got, vec![Some(Judgement { relation, sure: false })]);
     }
 
     #[test]
     fn without_estimates_the_scaled_prediction_is_the_neighbour() {
         let known = [Known { key: "a".into(), view: view(U2, "", None), qor: qor(400, 50, 2) }];
-        let p = predict(&view(U4, "", Some(qor(1, 1, 1))), &known);
+        let (p, distance) = predict(&view(U4, "", Some(qor(1, 1, 1))), &known);
+        assert_eq!(distance, 2);
         assert_eq!(p.neighbour, [400.0, 50.0, 100.0, 0.0, 2.0]);
         for (s, n) in p.scaled.iter().zip(p.neighbour) {
             assert!((s - n).abs() < 1e-9, "{:?}", p.scaled);
@@ -263,10 +287,10 @@ mod tests {
             let real = vec![None; group.len()];
             let forward: Vec<(usize, usize)> = (0..group.len()).flat_map(|a| (a + 1..group.len()).map(move |b| (a, b))).collect();
             let backward: Vec<(usize, usize)> = forward.iter().map(|&(a, b)| (b, a)).collect();
-            let f = m.judge("t", &refs, &real, &forward, 1);
-            let b = m.judge("t", &refs, &real, &backward, 1);
+            let f = m.judge("t", &refs, &real, &forward, 1, 2);
+            let b = m.judge("t", &refs, &real, &backward, 1, 2);
             for (x, y) in f.iter().zip(&b) {
-                proptest::prop_assert_eq!(x.map(Relation::swapped), *y);
+                proptest::prop_assert_eq!(x.map(|j| Judgement { relation: j.relation.swapped(), sure: j.sure }), *y);
             }
         }
     }

@@ -64,11 +64,15 @@ pub struct ScorerConfig {
     /// Pairs left unsettled are judged by the task's known real results ([`crate::local`])
     /// once the task has at least this many (0: never; the proxy judges them).
     pub neighbours_after: usize,
+    /// Pairs the neighbours are sure of are not switched to synthesis (uncertainty 0): each
+    /// design known or within this many pragma lines of a known one (a changed value is 2), and
+    /// both of their predictions agreeing (0: off, the proxy's uncertainty alone decides).
+    pub sure_within: usize,
 }
 
 impl Default for ScorerConfig {
     fn default() -> Self {
-        ScorerConfig { threshold: 0.5, budget: 2, spend_budget: false, passes: hlsseek_proxy::model::DEFAULT_PASSES, neighbours_after: 8 }
+        ScorerConfig { threshold: 0.5, budget: 2, spend_budget: false, passes: hlsseek_proxy::model::DEFAULT_PASSES, neighbours_after: 8, sure_within: 0 }
     }
 }
 
@@ -190,7 +194,17 @@ impl GroupScorer {
         }
         let pairs: Vec<(usize, usize)> = (0..n).flat_map(|i| (i + 1..n).map(move |j| (i, j))).collect();
         // A design without a graph is as uncertain as it gets.
-        let unc: Vec<f32> = pairs.iter().map(|&(i, j)| proxy[i * n + j].as_ref().map_or(1.0, uncertainty)).collect();
+        let mut unc: Vec<f32> = pairs.iter().map(|&(i, j)| proxy[i * n + j].as_ref().map_or(1.0, uncertainty)).collect();
+        let views: Vec<&DesignView> = candidates.iter().map(|c| &c.view).collect();
+        if self.config.neighbours_after > 0 && self.config.sure_within > 0 {
+            let known: Vec<Option<Qor>> = real.iter().map(|r| r.as_ref().and_then(|(_, o)| real_qor(o))).collect();
+            let judged = self.memory.judge(&task, &views, &known, &pairs, self.config.neighbours_after, self.config.sure_within);
+            for (u, j) in unc.iter_mut().zip(judged) {
+                if j.is_some_and(|j| j.sure) {
+                    *u = 0.0;
+                }
+            }
+        }
         let mut proxy_seconds = started.elapsed().as_secs_f64();
 
         // Pick designs to synthesize: most uncertain unsettled pairs first.
@@ -277,11 +291,10 @@ impl GroupScorer {
         // Decide every pair, reward every design.
         let qor: Vec<Option<Qor>> = real.iter().map(|r| r.as_ref().and_then(|(_, o)| real_qor(o))).collect();
         let none = HashSet::new();
-        let views: Vec<&DesignView> = candidates.iter().map(|c| &c.view).collect();
-        let neighbours = if self.config.neighbours_after == 0 {
+        let neighbours: Vec<Option<Relation>> = if self.config.neighbours_after == 0 {
             vec![None; pairs.len()]
         } else {
-            self.memory.judge(&task, &views, &qor, &pairs, self.config.neighbours_after)
+            self.memory.judge(&task, &views, &qor, &pairs, self.config.neighbours_after, self.config.sure_within).into_iter().map(|j| j.map(|j| j.relation)).collect()
         };
         let decisions: Vec<PairDecision> = pairs
             .iter()

@@ -13,7 +13,7 @@ use hlsseek_qor::Qor;
 use hlsseek_reward::local::DesignView;
 use hlsseek_reward::math::Relation;
 use hlsseek_reward::online::{ModelCell, OnlineUpdater, RealResult, UpdatePolicy};
-use hlsseek_reward::scorer::RealSource;
+use hlsseek_reward::scorer::{PairDecision, RealSource};
 use hlsseek_reward::{rewards, Candidate, GroupScorer, ScorerConfig};
 use hlsseek_store::sqlite::SqliteStore;
 use hlsseek_store::ResultStore;
@@ -78,7 +78,7 @@ fn scorer(s: &Setup, threshold: f32, budget: usize, every: usize) -> GroupScorer
     let cell = Arc::new(ModelCell::new(model(&s.task)));
     let policy = UpdatePolicy { every, update: UpdateConfig { steps: 5, ..UpdateConfig::default() } };
     let updater = Arc::new(OnlineUpdater::new(cell, vec![], vec![], policy));
-    GroupScorer::new(updater, s.synth.clone(), ScorerConfig { threshold, budget, spend_budget: false, passes: 8, neighbours_after: 0 })
+    GroupScorer::new(updater, s.synth.clone(), ScorerConfig { threshold, budget, spend_budget: false, passes: 8, neighbours_after: 0, sure_within: 0 })
 }
 
 fn true_rewards(s: &Setup, group: &[usize]) -> Vec<f64> {
@@ -279,4 +279,35 @@ fn pairs_left_unsettled_are_judged_by_the_tasks_nearest_real_results() {
     let s = setup(&[]);
     let g = scorer(&s, -1.0, 4, 0).score("int0", "v20", &cands, 1).unwrap();
     assert!(g.pairs.iter().all(|p| !p.by_neighbours && p.neighbours.is_none()));
+}
+
+#[test]
+fn pairs_the_neighbours_are_sure_of_are_not_synthesized() {
+    let s = setup(&[]);
+    let cands: Vec<Candidate> = (0..8).map(|i| Candidate { view: bit_view(i), ..s.candidates[i].clone() }).collect();
+    let mut sc = scorer(&s, 0.0, 8, 0);
+    sc.config.neighbours_after = 1;
+    sc.config.sure_within = 6;
+    // Teach the task four designs, then score all eight. Every pair is above the threshold for
+    // the proxy (an untrained model is never certain); the pairs the neighbours are sure of get
+    // uncertainty 0 and are not switched.
+    assert_eq!(sc.score("int0", "v20", &cands[..4], 1).unwrap().synthesized, 4);
+    let g = sc.score("int0", "v20", &cands, 2).unwrap();
+    let sure: Vec<&PairDecision> = g.pairs.iter().filter(|p| p.uncertainty == 0.0).collect();
+    assert!(!sure.is_empty(), "no pair was sure: {:?}", g.pairs);
+    assert!(sure.iter().all(|p| p.neighbours.is_some()));
+    // A design was synthesized only for a pair that was not sure.
+    for (k, d) in g.designs.iter().enumerate() {
+        if d.real.as_ref().is_some_and(|(src, _)| *src == RealSource::Synthesized) {
+            assert!(g.pairs.iter().any(|p| (p.a == k || p.b == k) && p.uncertainty > 0.0), "design {k}");
+        }
+    }
+    // Off: the proxy's uncertainty alone decides, and all four unknown designs are synthesized.
+    let s2 = setup(&[]);
+    let mut off = scorer(&s2, 0.0, 8, 0);
+    off.config.neighbours_after = 1;
+    off.score("int0", "v20", &cands[..4], 1).unwrap();
+    let all = off.score("int0", "v20", &cands, 2).unwrap();
+    assert_eq!(all.synthesized, 4);
+    assert!(all.pairs.iter().all(|p| p.uncertainty > 0.0));
 }

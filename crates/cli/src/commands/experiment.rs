@@ -63,6 +63,10 @@ pub struct LoopArgs {
     /// pragmas, scaled by the estimator) once a task has this many (0: the proxy judges them).
     #[arg(long, default_value_t = 8)]
     neighbours_after: usize,
+    /// Do not synthesize for pairs the neighbours are sure of: both designs known or within N
+    /// pragma lines of a known design, both predictions agreeing (0: off).
+    #[arg(long, default_value_t = 0)]
+    sure_within: usize,
     /// Fine-tune the proxy after this many new real results (0: never).
     #[arg(long, default_value_t = 16)]
     update_every: usize,
@@ -146,7 +150,7 @@ fn loop_cmd(a: LoopArgs) -> Result<u8> {
     let replay_idx: Vec<Vec<usize>> = replay.iter().map(|t| (0..t.designs.len()).collect()).collect();
     let policy = UpdatePolicy { every: a.update_every, update: UpdateConfig { steps: a.update_steps, ..UpdateConfig::default() } };
     let updater = Arc::new(OnlineUpdater::new(Arc::new(ModelCell::new(model)), replay, replay_idx, policy));
-    let config = ScorerConfig { threshold, budget: a.budget.unwrap_or(a.group / 4), spend_budget: a.spend_budget, passes: a.passes, neighbours_after: a.neighbours_after };
+    let config = ScorerConfig { threshold, budget: a.budget.unwrap_or(a.group / 4), spend_budget: a.spend_budget, passes: a.passes, neighbours_after: a.neighbours_after, sure_within: a.sure_within };
     let scorer = GroupScorer::new(updater.clone(), synth, config);
     let cfg = ExperimentConfig {
         group: a.group,

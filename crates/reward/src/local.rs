@@ -7,6 +7,8 @@
 //! between the unknown design and each neighbour (the estimator is poor at magnitudes on a kernel
 //! it was never calibrated on, but better at the effect of a pragma change). A Pareto dominance is
 //! claimed only when both predictions agree on it; the latency order comes from the scaled one.
+//! A pair is *sure* when both designs are known or close to known ones and the two predictions
+//! agree on dominance and latency order; the scorer can leave such pairs out of the switching.
 //! Why this and not the proxy alone: on kernels the proxy never saw, its Pareto judgement stays at
 //! the "neither dominates" constant however it is fine-tuned (docs/reward.md), while the
 //! neighbours' real numbers are exact on the objectives a pragma change does not touch.
@@ -122,7 +124,7 @@ impl TaskMemory {
                 let agree = by_neighbour == compare(&a.scaled, &b.scaled);
                 let dominance = if agree { by_neighbour } else { Dominance::Neither };
                 let (la, lb) = (a.scaled[0], b.scaled[0]);
-                let same_order = (a.neighbour[0] < b.neighbour[0]) == (la < lb) && (b.neighbour[0] < a.neighbour[0]) == (lb < la);
+                let same_order = a.neighbour[0].partial_cmp(&b.neighbour[0]) == la.partial_cmp(&lb);
                 Some(Judgement {
                     relation: Relation { dominance, a_faster: if la == lb { None } else { Some(la < lb) } },
                     sure: agree && same_order && (*da).max(*db) <= sure_within,

@@ -171,7 +171,8 @@ pub struct LoadReport {
 
 /// Load HLSyn `versions` from `root`: every valid record with complete numbers, rendered,
 /// parsed, estimated on the VU9P at 250 MHz (the profile of the version's tool release) and
-/// encoded. `progress(done, total)` is called as designs finish. Records that fail to parse are counted and skipped, not fatal.
+/// encoded. `progress(done, total)` is called as designs finish. Records that fail to parse
+/// are counted and skipped, not fatal.
 pub fn load_hlsyn(root: &Path, versions: &[&str], progress: &(dyn Fn(usize, usize) + Sync)) -> Result<(Vec<Task>, LoadReport)> {
     let ds = Hlsyn::open(root)?;
     let opts = FrontOptions::default();

@@ -162,6 +162,11 @@ fn real_qor(o: &SynthOutcome) -> Option<Qor> {
     o.result.as_ref().ok().map(|r| r.qor)
 }
 
+/// The real QoR of each design: `None` where it is unknown or failed.
+fn real_qors(real: &[Option<(RealSource, SynthOutcome)>]) -> Vec<Option<Qor>> {
+    real.iter().map(|r| r.as_ref().and_then(|(_, o)| real_qor(o))).collect()
+}
+
 impl GroupScorer {
     pub fn new(updater: Arc<OnlineUpdater>, synth: Arc<Synthesizer>, config: ScorerConfig) -> GroupScorer {
         GroupScorer { updater, synth, config, memory: TaskMemory::default() }
@@ -197,8 +202,7 @@ impl GroupScorer {
         let mut unc: Vec<f32> = pairs.iter().map(|&(i, j)| proxy[i * n + j].as_ref().map_or(1.0, uncertainty)).collect();
         let views: Vec<&DesignView> = candidates.iter().map(|c| &c.view).collect();
         if self.config.neighbours_after > 0 && self.config.sure_within > 0 {
-            let known: Vec<Option<Qor>> = real.iter().map(|r| r.as_ref().and_then(|(_, o)| real_qor(o))).collect();
-            let judged = self.memory.judge(&task, &views, &known, &pairs, self.config.neighbours_after, self.config.sure_within);
+            let judged = self.memory.judge(&task, &views, &real_qors(&real), &pairs, self.config.neighbours_after, self.config.sure_within);
             for (u, j) in unc.iter_mut().zip(judged) {
                 if j.is_some_and(|j| j.sure) {
                     *u = 0.0;
@@ -289,7 +293,7 @@ impl GroupScorer {
         }
 
         // Decide every pair, reward every design.
-        let qor: Vec<Option<Qor>> = real.iter().map(|r| r.as_ref().and_then(|(_, o)| real_qor(o))).collect();
+        let qor = real_qors(&real);
         let none = HashSet::new();
         let neighbours: Vec<Option<Relation>> = if self.config.neighbours_after == 0 {
             vec![None; pairs.len()]
